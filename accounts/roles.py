@@ -1,0 +1,122 @@
+"""Roles are Django groups whose permissions are the union of what each app grants in `<app>/roles.py`.
+
+Each app's `roles.py` has a PERMISSIONS dict: role key -> ["app_label.codename", ...]. Groups are kept in
+sync after every migrate, so a new model's permission reaches its role without a manual step.
+"""
+
+import importlib
+import logging
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+# Role key -> group name shown in the admin (French, stable: it is how the group is found again).
+ROLES = {
+    "agents": "Agents",
+    "editors": "Rédacteurs",
+    "moderators": "Modérateurs",
+    "facilitators": "Animateurs",
+    "training": "Service formation",
+    "administrators": "Administrateurs",
+}
+ROLE_LABELS = {
+    "agents": _("Agent"),
+    "editors": _("Editor"),
+    "moderators": _("Moderator"),
+    "facilitators": _("Facilitator"),
+    "training": _("Training department"),
+    "administrators": _("Administrator"),
+}
+
+# Roles that work in the Wagtail admin.
+ADMIN_ROLES = {"editors", "moderators", "training", "administrators"}
+
+BASE_PERMISSIONS = {
+    role: ["wagtailadmin.access_admin"] for role in ADMIN_ROLES
+} | {
+    "editors": [
+        "wagtailadmin.access_admin",
+        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
+        "wagtailmedia.add_media", "wagtailmedia.change_media",
+        "taggit.add_tag", "taggit.change_tag",
+    ],
+    "moderators": [
+        "wagtailadmin.access_admin",
+        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.delete_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.delete_document",
+        "wagtaildocs.choose_document",
+        "wagtailmedia.add_media", "wagtailmedia.change_media", "wagtailmedia.delete_media",
+        "taggit.add_tag", "taggit.change_tag", "taggit.delete_tag",
+    ],
+    "administrators": [
+        "wagtailadmin.access_admin",
+        "accounts.add_user", "accounts.change_user", "accounts.delete_user", "accounts.view_user",
+        "auth.add_group", "auth.change_group", "auth.view_group",
+    ],
+}
+
+
+def collect_permissions():
+    wanted = {role: set(perms) for role, perms in BASE_PERMISSIONS.items()}
+    for app_config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{app_config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app_config.name}.roles":
+                raise
+            continue
+        if module.__name__ == __name__:
+            continue
+        for role, perms in getattr(module, "PERMISSIONS", {}).items():
+            wanted.setdefault(role, set()).update(perms)
+    return wanted
+
+
+def sync_roles():
+    """Create the groups and set exactly the permissions declared for each (idempotent)."""
+    wanted = collect_permissions()
+    all_perms = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.select_related("content_type")
+    }
+    groups = {}
+    for role, name in ROLES.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        perms = []
+        for key in sorted(wanted.get(role, ())):
+            if key in all_perms:
+                perms.append(all_perms[key])
+            else:
+                logger.debug("Permission %s for role %s does not exist (yet)", key, role)
+        group.permissions.set(perms)
+        groups[role] = group
+    return groups
+
+
+def sync_roles_after_migrate(sender, **kwargs):
+    # post_migrate is sent once per app, in INSTALLED_APPS order, and permissions are created app by app:
+    # sync on the last app's signal, when every permission exists.
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    sync_roles()
+
+
+def group_for(role):
+    return Group.objects.get(name=ROLES[role])
+
+
+def user_has_role(user, role):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser and role == "administrators":
+        return True
+    cache = getattr(user, "_role_names_cache", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._role_names_cache = cache
+    return ROLES[role] in cache

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.urls import include, path, re_path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    re_path(r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), core_views.protected_media, name="protected_media"),
+    path("", include("accounts.urls")),
+]
+
+# Each project app may expose `urls.py` with an `app_urlpatterns` list mounted at the root (they use
+# distinct prefixes: /xapi/, /sessions/, /mon-parcours/…).
+for app_label in ("learning_records", "parcours", "fiches", "videos", "pilotage", "home"):
+    try:
+        module = __import__(f"{app_label}.urls", fromlist=["app_urlpatterns"])
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app_label}.urls":
+            raise
+        continue
+    urlpatterns += module.app_urlpatterns
+
+urlpatterns += [
+    # Wagtail's page serving stays last: it catches every remaining path.
+    path("", include(wagtail_urls)),
+]

@@ -1,0 +1,108 @@
+"""French catalogues: `update` regenerates them (GNU gettext's xgettext) and compiles; `check` fails when a
+visible string has no French translation, a translation is fuzzy, or a compiled catalogue is stale.
+
+Compiled .mo files are committed, so running the site needs no gettext tools; only changing strings does.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+IGNORE = [".venv/*", "var/*", "node_modules/*", "static_collected/*", "tests/*", "bench/*", "scripts/*"]
+
+
+def catalogues():
+    return sorted(p for p in BASE_DIR.glob("**/locale/fr/LC_MESSAGES/django.po") if ".venv" not in p.parts)
+
+
+def makemessages():
+    args = [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location", "--no-obsolete"]
+    for pattern in IGNORE:
+        args += ["--ignore", pattern]
+    subprocess.run(args, cwd=BASE_DIR, check=True, capture_output=True)
+
+
+HEADER = {
+    "Project-Id-Version": "PassInnov",
+    "Language": "fr",
+    "MIME-Version": "1.0",
+    "Content-Type": "text/plain; charset=UTF-8",
+    "Content-Transfer-Encoding": "8bit",
+    "Plural-Forms": "nplurals=2; plural=(n > 1);",
+}
+
+
+def normalise_headers():
+    for po_path in catalogues():
+        po = polib.pofile(str(po_path))
+        po.metadata.update(HEADER)
+        po.metadata_is_fuzzy = False
+        po.header = "French translations of PassInnov."
+        po.save()
+
+
+def compile_all():
+    for po_path in catalogues():
+        polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
+
+
+def entries(po):
+    return {(e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in po}
+
+
+def check():
+    problems = []
+    before = {path: path.read_bytes() for path in catalogues()}
+    try:
+        makemessages()
+        for path in catalogues():
+            fresh = polib.pofile(str(path))
+            if path not in before:
+                problems.append(f"{path.relative_to(BASE_DIR)}: catalogue missing (run `make messages`)")
+                continue
+            committed = polib.pofile(before[path].decode())
+            missing = set(entries(fresh)) - set(entries(committed))
+            for key in sorted(missing, key=str):
+                problems.append(f"{path.relative_to(BASE_DIR)}: not in the catalogue: {key[1]!r}")
+    finally:
+        for path in catalogues():
+            if path in before:
+                path.write_bytes(before[path])
+            else:
+                path.unlink()
+    for path in catalogues():
+        po = polib.pofile(str(path))
+        rel = path.relative_to(BASE_DIR)
+        for entry in po.untranslated_entries():
+            problems.append(f"{rel}: untranslated: {entry.msgid!r}")
+        for entry in po.fuzzy_entries():
+            problems.append(f"{rel}: fuzzy: {entry.msgid!r}")
+        mo_path = path.with_suffix(".mo")
+        if not mo_path.exists():
+            problems.append(f"{rel}: not compiled (run `make messages`)")
+            continue
+        mo = polib.mofile(str(mo_path))
+        compiled = {(e.msgctxt, e.msgid): e.msgstr or dict(e.msgstr_plural) for e in mo if e.msgid}
+        source = {(e.msgctxt, e.msgid): e.msgstr or dict(e.msgstr_plural) for e in po.translated_entries()}
+        if compiled != source:
+            problems.append(f"{rel}: compiled catalogue is stale (run `make messages`)")
+    for problem in problems:
+        print(problem)
+    print(f"i18n: {len(catalogues())} catalogue(s), {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "check"
+    if command == "update":
+        makemessages()
+        normalise_headers()
+        compile_all()
+        print("\n".join(str(p.relative_to(BASE_DIR)) for p in catalogues()))
+    elif command == "compile":
+        compile_all()
+    else:
+        sys.exit(check())

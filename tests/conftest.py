@@ -1,0 +1,132 @@
+import os
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from tests.requirements import CHROMIUM, require_chromium, require_postgres
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there otherwise.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEMO_PASSWORD = "passinnov-demo"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with the demo content, so every test can rely on the real catalogue.
+
+    Tests run inside a transaction rolled back at their end; transactional tests (browser, concurrency)
+    run last and reload the demo themselves (see `live_demo`).
+    """
+    with django_db_blocker.unblock():
+        call_command("load_demo", verbosity=0, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture(autouse=True)
+def _markers(request):
+    if request.node.get_closest_marker("postgres"):
+        require_postgres()
+    if request.node.get_closest_marker("browser"):
+        require_chromium()
+
+
+@pytest.fixture
+def demo_user(django_user_model):
+    def get(username="agent"):
+        return django_user_model.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def agent(demo_user):
+    return demo_user("agent")
+
+
+@pytest.fixture
+def client_for(client, demo_user):
+    """A test client signed in as a demo account: client_for("animateur")."""
+
+    def sign_in(username="agent"):
+        client.force_login(demo_user(username))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def agent_client(client_for):
+    return client_for("agent")
+
+
+# --- Browser tests --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_demo(transactional_db, live_server):
+    """A live server whose database holds the demo content (transactional tests start from an empty one)."""
+    call_command("load_demo", verbosity=0, skip_index=True, stdout=open(os.devnull, "w"))
+    return live_server
+
+
+@pytest.fixture
+def page(browser, live_demo):
+    """A fresh browser page on the live server; `page.foreign_requests` lists requests to any other host."""
+    context = browser.new_context(base_url=live_demo.url, locale="fr-FR")
+    page = context.new_page()
+    own_host = urlsplit(live_demo.url).netloc
+    page.foreign_requests = []
+
+    def track(request):
+        netloc = urlsplit(request.url).netloc
+        if request.url.startswith(("data:", "blob:")):
+            return
+        if netloc != own_host:
+            page.foreign_requests.append(request.url)
+
+    page.on("request", track)
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def sign_in(page, username="agent", password=DEMO_PASSWORD, next_url="/"):
+    page.goto(f"/connexion/?next={next_url}")
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def signed_in_page(page):
+    def as_user(username="agent", next_url="/"):
+        sign_in(page, username, next_url=next_url)
+        return page
+
+    return as_user
+
+
+@pytest.fixture
+def postgres():
+    require_postgres()

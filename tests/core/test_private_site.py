@@ -1,0 +1,91 @@
+import pytest
+from django.core.files.base import ContentFile
+from wagtail.documents.models import Document
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def document():
+    doc = Document(title="Déroulé du module")
+    doc.file.save("deroule.txt", ContentFile(b"Deroule du module"), save=True)
+    return doc
+
+
+@pytest.fixture
+def media_file(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "photo.txt").write_bytes(b"not public")
+    return "/media/images/photo.txt"
+
+
+@pytest.mark.parametrize("path", ["/", "/mentions-legales/", "/donnees-personnelles/", "/page-inconnue/"])
+def test_anonymous_pages_redirect_to_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == f"/connexion/?next={path}"
+
+
+def test_anonymous_media_redirects_to_login(client, media_file):
+    response = client.get(media_file)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/")
+
+
+def test_signed_in_user_gets_media(agent_client, media_file):
+    response = agent_client.get(media_file)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"not public"
+    assert response["Cache-Control"].startswith("private")
+
+
+def test_media_path_traversal_is_refused(agent_client, media_file):
+    assert agent_client.get("/media/../settings.py").status_code == 404
+    assert agent_client.get("/media/images/absent.txt").status_code == 404
+
+
+def test_media_uses_x_accel_redirect_in_production(agent_client, media_file, settings):
+    settings.PASSINNOV_MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    response = agent_client.get(media_file)
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == "/protected-media/images/photo.txt"
+    assert response.content == b""
+
+
+def test_anonymous_document_redirects_to_login(client, document):
+    response = client.get(document.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/")
+
+
+def test_signed_in_user_gets_document(agent_client, document):
+    response = agent_client.get(document.url)
+    assert response.status_code == 200
+
+
+def test_admin_redirects_to_its_own_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_agent_cannot_enter_admin(agent_client):
+    response = agent_client.get("/admin/")
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert "/admin/login/" in response["Location"] or response["Location"] == "/"
+
+
+def test_editor_enters_admin(client_for):
+    assert client_for("redacteur").get("/admin/").status_code == 200
+
+
+def test_health_check_is_public_and_has_no_personal_data(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_health_check_refuses_post(client):
+    assert client.post("/healthz").status_code == 405
