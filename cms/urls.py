@@ -16,7 +16,9 @@ urlpatterns = [
 
 # Each project app may expose `urls.py` with an `app_urlpatterns` list mounted at the root (they use
 # distinct prefixes: /xapi/, /sessions/, /mon-parcours/…).
-for app_label in ("learning_records", "parcours", "fiches", "videos", "pilotage", "home"):
+for app_label in (
+    "learning_records", "parcours", "fiches", "videos", "training_sessions", "progress", "pilotage", "home"
+):
     try:
         module = __import__(f"{app_label}.urls", fromlist=["app_urlpatterns"])
     except ModuleNotFoundError as exc:

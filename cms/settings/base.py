@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "parcours",
     "fiches",
     "videos",
+    "training_sessions",
+    "progress",
     "pilotage",
     # Wagtail
     "wagtail.contrib.forms",
