@@ -34,29 +34,46 @@ ROLE_LABELS = {
 # Roles that work in the Wagtail admin.
 ADMIN_ROLES = {"editors", "moderators", "training", "administrators"}
 
-BASE_PERMISSIONS = {
-    role: ["wagtailadmin.access_admin"] for role in ADMIN_ROLES
-} | {
+BASE_PERMISSIONS = {role: ["wagtailadmin.access_admin"] for role in ADMIN_ROLES} | {
     "editors": [
         "wagtailadmin.access_admin",
-        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
-        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document",
-        "wagtailmedia.add_media", "wagtailmedia.change_media",
-        "taggit.add_tag", "taggit.change_tag",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailmedia.add_media",
+        "wagtailmedia.change_media",
+        "taggit.add_tag",
+        "taggit.change_tag",
     ],
     "moderators": [
         "wagtailadmin.access_admin",
-        "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.delete_image",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.delete_image",
         "wagtailimages.choose_image",
-        "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.delete_document",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.delete_document",
         "wagtaildocs.choose_document",
-        "wagtailmedia.add_media", "wagtailmedia.change_media", "wagtailmedia.delete_media",
-        "taggit.add_tag", "taggit.change_tag", "taggit.delete_tag",
+        "wagtailmedia.add_media",
+        "wagtailmedia.change_media",
+        "wagtailmedia.delete_media",
+        "taggit.add_tag",
+        "taggit.change_tag",
+        "taggit.delete_tag",
     ],
     "administrators": [
         "wagtailadmin.access_admin",
-        "accounts.add_user", "accounts.change_user", "accounts.delete_user", "accounts.view_user",
-        "auth.add_group", "auth.change_group", "auth.view_group",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.delete_user",
+        "accounts.view_user",
+        "auth.add_group",
+        "auth.change_group",
+        "auth.view_group",
     ],
 }
 
@@ -81,8 +98,7 @@ def sync_roles():
     """Create the groups and set exactly the permissions declared for each (idempotent)."""
     wanted = collect_permissions()
     all_perms = {
-        f"{p.content_type.app_label}.{p.codename}": p
-        for p in Permission.objects.select_related("content_type")
+        f"{p.content_type.app_label}.{p.codename}": p for p in Permission.objects.select_related("content_type")
     }
     groups = {}
     for role, name in ROLES.items():

@@ -27,5 +27,7 @@ urlpatterns = [
         ),
         name="password_reset_confirm",
     ),
-    path("mot-de-passe/nouveau/termine/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "mot-de-passe/nouveau/termine/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
 ]

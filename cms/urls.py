@@ -10,14 +10,21 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    re_path(r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), core_views.protected_media, name="protected_media"),
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", core_views.protected_media, name="protected_media"),
     path("", include("accounts.urls")),
 ]
 
 # Each project app may expose `urls.py` with an `app_urlpatterns` list mounted at the root (they use
 # distinct prefixes: /xapi/, /sessions/, /mon-parcours/…).
 for app_label in (
-    "learning_records", "parcours", "fiches", "videos", "training_sessions", "progress", "pilotage", "home"
+    "learning_records",
+    "parcours",
+    "fiches",
+    "videos",
+    "training_sessions",
+    "progress",
+    "pilotage",
+    "home",
 ):
     try:
         module = __import__(f"{app_label}.urls", fromlist=["app_urlpatterns"])

@@ -3,14 +3,25 @@
 from core.models import Location, Organisation, Theme
 
 LOCATIONS = [
-    {"name": "Paris – Bercy", "city": "Paris", "region": "Île-de-France",
-     "address": "139 rue de Bercy, 75012 Paris"},
-    {"name": "Lyon – Cité administrative", "city": "Lyon", "region": "Auvergne-Rhône-Alpes",
-     "address": "165 rue Garibaldi, 69003 Lyon"},
-    {"name": "Lille – Cité administrative", "city": "Lille", "region": "Hauts-de-France",
-     "address": "175 rue Gustave Delory, 59000 Lille"},
-    {"name": "Bordeaux – Cité administrative", "city": "Bordeaux", "region": "Nouvelle-Aquitaine",
-     "address": "2 rue Jules Ferry, 33000 Bordeaux"},
+    {"name": "Paris – Bercy", "city": "Paris", "region": "Île-de-France", "address": "139 rue de Bercy, 75012 Paris"},
+    {
+        "name": "Lyon – Cité administrative",
+        "city": "Lyon",
+        "region": "Auvergne-Rhône-Alpes",
+        "address": "165 rue Garibaldi, 69003 Lyon",
+    },
+    {
+        "name": "Lille – Cité administrative",
+        "city": "Lille",
+        "region": "Hauts-de-France",
+        "address": "175 rue Gustave Delory, 59000 Lille",
+    },
+    {
+        "name": "Bordeaux – Cité administrative",
+        "city": "Bordeaux",
+        "region": "Nouvelle-Aquitaine",
+        "address": "2 rue Jules Ferry, 33000 Bordeaux",
+    },
     {"name": "À distance", "city": "", "region": "", "address": "", "is_remote": True},
 ]
 

@@ -36,7 +36,13 @@ class Location(index.Indexed, models.Model):
         _("remote"), default=False, help_text=_("Sessions here take place online (a link is given per session).")
     )
 
-    panels = [FieldPanel("name"), FieldPanel("city"), FieldPanel("region"), FieldPanel("address"), FieldPanel("is_remote")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("city"),
+        FieldPanel("region"),
+        FieldPanel("address"),
+        FieldPanel("is_remote"),
+    ]
     search_fields = [index.SearchField("name"), index.SearchField("city"), index.AutocompleteField("name")]
 
     class Meta:
@@ -123,16 +129,28 @@ class SiteSettings(BaseSiteSetting):
         default="partial",
     )
     accessibility_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("accessibility statement"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     legal_notice_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("legal notice"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("legal notice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     personal_data_page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name=_("personal data"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "wagtailcore.Page",
+        verbose_name=_("personal data"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     panels = [

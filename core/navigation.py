@@ -42,9 +42,9 @@ def build_chrome(request):
     }
     pages = {
         page.id: page
-        for page in Page.objects.live().filter(id__in=[i for i in footer_ids.values() if i]).only(
-            "id", "title", "url_path", "depth", "path"
-        )
+        for page in Page.objects.live()
+        .filter(id__in=[i for i in footer_ids.values() if i])
+        .only("id", "title", "url_path", "depth", "path")
     }
     footer_links = {}
     for key, page_id in footer_ids.items():

@@ -1,6 +1,8 @@
 """Demo pages of the site skeleton: the home page as the site root and the mandatory footer pages."""
 
-from wagtail.models import Page, Site
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
 
 from core.models import SiteSettings
 from home.models import HomePage, StandardPage
@@ -18,35 +20,51 @@ STANDARD_PAGES = {
         "l'article 47 de la loi n° 2005-102 du 11 février 2005.",
         [
             ("heading", "État de conformité"),
-            ("paragraph", "<p>PassInnov est <b>partiellement conforme</b> avec le référentiel général "
-             "d'amélioration de l'accessibilité (RGAA), version 4.1, en raison des non-conformités "
-             "énumérées ci-dessous. Un audit complet est prévu.</p>"),
+            (
+                "paragraph",
+                "<p>PassInnov est <b>partiellement conforme</b> avec le référentiel général "
+                "d'amélioration de l'accessibilité (RGAA), version 4.1, en raison des non-conformités "
+                "énumérées ci-dessous. Un audit complet est prévu.</p>",
+            ),
             ("heading", "Contenus non accessibles"),
-            ("paragraph", "<p>Certains documents joints aux modules (supports PDF) ne sont pas encore "
-             "balisés. Une version accessible peut être demandée à la Mission innovation.</p>"),
+            (
+                "paragraph",
+                "<p>Certains documents joints aux modules (supports PDF) ne sont pas encore "
+                "balisés. Une version accessible peut être demandée à la Mission innovation.</p>",
+            ),
             ("heading", "Retour d'information et contact"),
-            ("paragraph", "<p>Si vous n'arrivez pas à accéder à un contenu ou à un service, écrivez à "
-             "la Mission innovation (passinnov@finances.gouv.fr) pour être orienté vers une alternative "
-             "accessible ou obtenir le contenu sous une autre forme.</p>"),
+            (
+                "paragraph",
+                "<p>Si vous n'arrivez pas à accéder à un contenu ou à un service, écrivez à "
+                "la Mission innovation (passinnov@finances.gouv.fr) pour être orienté vers une alternative "
+                "accessible ou obtenir le contenu sous une autre forme.</p>",
+            ),
             ("heading", "Voies de recours"),
-            ("paragraph", "<p>Si vous constatez un défaut d'accessibilité qui vous empêche d'accéder à un "
-             "contenu ou à une fonctionnalité, que vous nous le signalez et que vous ne parvenez pas à "
-             "obtenir une réponse, vous pouvez saisir le Défenseur des droits.</p>"),
+            (
+                "paragraph",
+                "<p>Si vous constatez un défaut d'accessibilité qui vous empêche d'accéder à un "
+                "contenu ou à une fonctionnalité, que vous nous le signalez et que vous ne parvenez pas à "
+                "obtenir une réponse, vous pouvez saisir le Défenseur des droits.</p>",
+            ),
         ],
     ),
     "mentions-legales": (
         "Mentions légales",
-        "PassInnov est l'intranet du parcours de formation à l'innovation des ministères économiques et "
-        "financiers.",
+        "PassInnov est l'intranet du parcours de formation à l'innovation des ministères économiques et financiers.",
         [
             ("heading", "Éditeur"),
-            ("paragraph", "<p>Ministère de l'Économie et des Finances, Secrétariat général, Mission "
-             "innovation, 139 rue de Bercy, 75012 Paris.</p>"),
+            (
+                "paragraph",
+                "<p>Ministère de l'Économie et des Finances, Secrétariat général, Mission "
+                "innovation, 139 rue de Bercy, 75012 Paris.</p>",
+            ),
             ("heading", "Directeur de la publication"),
             ("paragraph", "<p>Le secrétaire général des ministères économiques et financiers.</p>"),
             ("heading", "Hébergement"),
-            ("paragraph", "<p>Service hébergé sur l'infrastructure interne des ministères économiques et "
-             "financiers.</p>"),
+            (
+                "paragraph",
+                "<p>Service hébergé sur l'infrastructure interne des ministères économiques et financiers.</p>",
+            ),
         ],
     ),
     "donnees-personnelles": (
@@ -54,23 +72,36 @@ STANDARD_PAGES = {
         "Ce qui est conservé sur vous dans PassInnov, pourquoi, combien de temps, et comment exercer vos droits.",
         [
             ("heading", "Données traitées"),
-            ("paragraph", "<p>Vos nom, prénom, adresse électronique professionnelle, direction et site de "
-             "travail ; vos inscriptions, présences, évaluations de sessions et badges ; les traces "
-             "d'apprentissage (déclarations xAPI) de votre parcours. Dans ces traces, vous n'êtes "
-             "désigné que par un identifiant aléatoire, jamais par votre adresse électronique.</p>"),
+            (
+                "paragraph",
+                "<p>Vos nom, prénom, adresse électronique professionnelle, direction et site de "
+                "travail ; vos inscriptions, présences, évaluations de sessions et badges ; les traces "
+                "d'apprentissage (déclarations xAPI) de votre parcours. Dans ces traces, vous n'êtes "
+                "désigné que par un identifiant aléatoire, jamais par votre adresse électronique.</p>",
+            ),
             ("heading", "Finalité et base légale"),
-            ("paragraph", "<p>L'organisation du parcours de formation PassInnov et son évaluation "
-             "(mission d'intérêt public, article 6.1.e du RGPD).</p>"),
+            (
+                "paragraph",
+                "<p>L'organisation du parcours de formation PassInnov et son évaluation "
+                "(mission d'intérêt public, article 6.1.e du RGPD).</p>",
+            ),
             ("heading", "Vos droits"),
-            ("paragraph", "<p>Depuis « Mon parcours », vous pouvez télécharger toutes les données qui vous "
-             "concernent et demander leur effacement. Vous pouvez aussi écrire au délégué à la protection "
-             "des données des ministères économiques et financiers.</p>"),
+            (
+                "paragraph",
+                "<p>Depuis « Mon parcours », vous pouvez télécharger toutes les données qui vous "
+                "concernent et demander leur effacement. Vous pouvez aussi écrire au délégué à la protection "
+                "des données des ministères économiques et financiers.</p>",
+            ),
         ],
     ),
 }
 
 
 def ensure_root():
+    """Wagtail's migrations create the locale, root collection and root page; a flushed test database has none."""
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(title="Root", slug="root")
@@ -90,8 +121,9 @@ def get_or_create_home():
             page.delete()
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True,
-                                   site_name="PassInnov")
+        site = Site.objects.create(
+            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="PassInnov"
+        )
     elif site.root_page_id != home.id:
         site.root_page = home
         site.site_name = "PassInnov"

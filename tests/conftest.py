@@ -112,8 +112,8 @@ def page(browser, live_demo):
 
 def sign_in(page, username="agent", password=DEMO_PASSWORD, next_url="/"):
     page.goto(f"/connexion/?next={next_url}")
-    page.get_by_label("Identifiant").fill(username)
-    page.get_by_label("Mot de passe").fill(password)
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state("networkidle")
 

@@ -60,7 +60,9 @@ def test_password_reset_sends_a_working_link(client, agent):
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     post_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
-    done = client.post(post_url, {"new_password1": "Un-nouveau-mot-2-passe!", "new_password2": "Un-nouveau-mot-2-passe!"})
+    done = client.post(
+        post_url, {"new_password1": "Un-nouveau-mot-2-passe!", "new_password2": "Un-nouveau-mot-2-passe!"}
+    )
     assert done.status_code == 302
     agent.refresh_from_db()
     assert agent.check_password("Un-nouveau-mot-2-passe!")

@@ -23,7 +23,20 @@ def test_demo_command_is_idempotent():
     after = snapshot()
     changed = {label: (before[label], after[label]) for label in before if before[label] != after[label]}
     # Revisions and logs are history, not content; everything else must be identical.
-    changed = {k: v for k, v in changed.items() if not k.startswith(("wagtailcore.Revision", "wagtailcore.PageLogEntry", "wagtailcore.ModelLogEntry", "django_tasks", "wagtailsearch", "modelsearch"))}
+    changed = {
+        k: v
+        for k, v in changed.items()
+        if not k.startswith(
+            (
+                "wagtailcore.Revision",
+                "wagtailcore.PageLogEntry",
+                "wagtailcore.ModelLogEntry",
+                "django_tasks",
+                "wagtailsearch",
+                "modelsearch",
+            )
+        )
+    }
     assert changed == {}
 
 
