@@ -1,0 +1,460 @@
+"""Every xAPI statement PassInnov writes, built with `tincan` objects (the vocabulary of docs/xapi-profile.md).
+
+The builders are pure: they read domain objects and return the statement as a plain JSON dict, ready for
+`learning_records.store.save_statements`. They never touch the database themselves; `learning_records.events`
+stores what they build, in the caller's transaction.
+
+Conventions (see docs/xapi-profile.md):
+- actor: an Agent identified by an account on this site, `{homePage: PASSINNOV_BASE_URL, name:
+  user.xapi_account_name}`, never an email or a person's name;
+- `id`: a server-generated UUID (random, or a name-based UUID when the caller needs idempotence);
+- `timestamp`: ISO 8601 in Europe/Paris with milliseconds and offset (2026-11-27T14:03:12.345+01:00);
+- `context`: platform "PassInnov", language "fr-FR", `contextActivities.category` = the PassInnov profile
+  (plus the xAPI Video Profile for videos), `contextActivities.parent` = the module of a session, the path of
+  a module;
+- verb displays and activity names/descriptions in fr-FR and en-US.
+
+`tincan` 1.0.0 serialises datetimes with microseconds, durations as `PT01H30M00S` and scores as floats; the
+builders pass ISO strings and fix the JSON afterwards (see `_to_dict`).
+"""
+
+import json
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import tincan
+from django.conf import settings
+from django.utils import timezone
+
+from learning_records.activities import activity_iri
+
+XAPI_VERSION = "1.0.3"
+PLATFORM = "PassInnov"
+LANGUAGE = "fr-FR"
+
+# --- Vocabulary -----------------------------------------------------------------------------------------
+
+VERBS = {
+    "registered": ("http://adlnet.gov/expapi/verbs/registered", "s’est inscrit", "registered"),
+    "unregistered": ("http://id.tincanapi.com/verb/unregistered", "s’est désinscrit", "unregistered"),
+    "attended": ("http://adlnet.gov/expapi/verbs/attended", "a participé à", "attended"),
+    "completed": ("http://adlnet.gov/expapi/verbs/completed", "a terminé", "completed"),
+    "rated": ("http://id.tincanapi.com/verb/rated", "a évalué", "rated"),
+    "viewed": ("http://id.tincanapi.com/verb/viewed", "a consulté", "viewed"),
+    "earned": ("http://id.tincanapi.com/verb/earned", "a obtenu", "earned"),
+    "hosted": ("http://activitystrea.ms/schema/1.0/host", "a animé", "hosted"),
+    "voided": ("http://adlnet.gov/expapi/verbs/voided", "a annulé", "voided"),
+}
+
+TYPE_MEETING = "http://adlnet.gov/expapi/activities/meeting"
+TYPE_MODULE = "http://adlnet.gov/expapi/activities/module"
+TYPE_COURSE = "http://adlnet.gov/expapi/activities/course"
+TYPE_PROFILE = "http://adlnet.gov/expapi/activities/profile"
+TYPE_DOCUMENT = "http://id.tincanapi.com/activitytype/document"
+TYPE_BADGE = "http://activitystrea.ms/schema/1.0/badge"
+TYPE_VIDEO = "https://w3id.org/xapi/video/activity-type/video"
+
+VIDEO_PROFILE_IRI = "https://w3id.org/xapi/video"
+# Open Badges' own xAPI extension: {"@id": <hosted assertion URL>}.
+EXTENSION_BADGE_ASSERTION = "http://specification.openbadges.org/xapi/extensions/badgeassertion"
+
+RATING_MIN = 1
+RATING_MAX = 5
+FACILITATOR_ROLES = ("lead", "co-facilitator")
+PATH_SLUG = "passinnov"
+
+# Namespace of the name-based (UUID v5) ids of `viewed` statements: one id per agent, page and Paris day.
+VIEWED_NAMESPACE = uuid.UUID("0f0c7a52-5a4e-4b8e-9a43-6e1f3c1d2b7a")
+
+
+def base_url():
+    return settings.PASSINNOV_BASE_URL
+
+
+def profile_iri():
+    return f"{base_url()}/xapi/profile"
+
+
+def extension_iri(name):
+    return f"{base_url()}/xapi/extensions/{name}"
+
+
+def path_activity_id():
+    return activity_iri("path", PATH_SLUG)
+
+
+def extension_rating_criteria():
+    return extension_iri("rating-criteria")
+
+
+def extension_facilitator_role():
+    return extension_iri("facilitator-role")
+
+
+# --- Formatting -----------------------------------------------------------------------------------------
+
+
+def format_timestamp(value=None):
+    """ISO 8601 in Europe/Paris with milliseconds and offset: 2026-11-27T14:03:12.345+01:00."""
+    value = value or timezone.now()
+    if timezone.is_naive(value):
+        raise ValueError("xAPI timestamps need an aware datetime")
+    return value.astimezone(ZoneInfo(settings.TIME_ZONE)).isoformat(timespec="milliseconds")
+
+
+def format_duration(value):
+    """ISO 8601 duration, e.g. PT1H30M, PT45M, PT12.5S (seconds to 0.01 s, as xAPI recommends)."""
+    if not isinstance(value, timedelta) or value < timedelta(0):
+        raise ValueError("a duration is a non-negative timedelta")
+    centiseconds = round(value.total_seconds() * 100)
+    hours, rest = divmod(centiseconds, 360000)
+    minutes, rest = divmod(rest, 6000)
+    seconds = rest / 100
+    text = "PT"
+    if hours:
+        text += f"{hours}H"
+    if minutes:
+        text += f"{minutes}M"
+    if seconds or text == "PT":
+        text += f"{seconds:g}S"
+    return text
+
+
+def viewed_statement_id(account_name, activity_id, day):
+    """Name-based UUID: the same agent viewing the same page on the same Paris day gets the same id."""
+    return uuid.uuid5(VIEWED_NAMESPACE, f"{account_name} {activity_id} {day.isoformat()}")
+
+
+# --- tincan building blocks -----------------------------------------------------------------------------
+
+
+def agent(user):
+    """The agent of a user: an opaque account on this site (never the email, never the name)."""
+    if not getattr(user, "xapi_account_name", None):
+        raise ValueError("the user has no xAPI account name")
+    return tincan.Agent(account=tincan.AgentAccount(home_page=base_url(), name=user.xapi_account_name))
+
+
+def system_agent():
+    """The server itself, actor of the voiding statements it writes without a human reason."""
+    return tincan.Agent(name=PLATFORM, account=tincan.AgentAccount(home_page=base_url(), name="system"))
+
+
+def verb(key):
+    iri, french, english = VERBS[key]
+    return tincan.Verb(id=iri, display=tincan.LanguageMap({"fr-FR": french, "en-US": english}))
+
+
+def _language_map(values):
+    values = {key: str(value) for key, value in (values or {}).items() if value}
+    if "fr-FR" not in values:
+        raise ValueError("an activity needs a French name")
+    values.setdefault("en-US", values["fr-FR"])  # titles are proper names: the French one stands in
+    return tincan.LanguageMap(values)
+
+
+def _paris_date(value):
+    return value.astimezone(ZoneInfo(settings.TIME_ZONE))
+
+
+def _descriptions(obj, activity_type):
+    """fr-FR/en-US descriptions: the object's own `xapi_descriptions` if it has some, else by type."""
+    own = getattr(obj, "xapi_descriptions", None)
+    if own:
+        return own
+    if activity_type == TYPE_MEETING and getattr(obj, "module", None) is not None:
+        module = _language_map(obj.module.xapi_names)
+        start = getattr(obj, "start", None)
+        if start:
+            day = _paris_date(start)
+            return {
+                "fr-FR": f"Session du module « {module['fr-FR']} » du {day:%d/%m/%Y}",
+                "en-US": f"Session of the module “{module['en-US']}” on {day:%Y-%m-%d}",
+            }
+        return {
+            "fr-FR": f"Session du module « {module['fr-FR']} »",
+            "en-US": f"Session of the module “{module['en-US']}”",
+        }
+    return {
+        TYPE_MODULE: {
+            "fr-FR": "Module de formation du parcours PassInnov",
+            "en-US": "Training module of the PassInnov path",
+        },
+        TYPE_DOCUMENT: {
+            "fr-FR": "Fiche pratique de PassInnov : méthode ou outil à réutiliser en équipe",
+            "en-US": "PassInnov practice sheet: a method or tool to reuse with one's team",
+        },
+        TYPE_BADGE: {"fr-FR": "Badge Open Badges délivré par PassInnov", "en-US": "Open Badge issued by PassInnov"},
+        TYPE_VIDEO: {"fr-FR": "Vidéo de PassInnov", "en-US": "PassInnov video"},
+        TYPE_MEETING: {"fr-FR": "Session de formation en présentiel", "en-US": "Face-to-face training session"},
+    }.get(activity_type, {"fr-FR": "Page de l’intranet PassInnov", "en-US": "PassInnov intranet page"})
+
+
+def activity(obj):
+    """The activity of a domain object inheriting `XapiActivityMixin`, with a full definition."""
+    activity_type = obj.XAPI_ACTIVITY_TYPE
+    return tincan.Activity(
+        id=obj.xapi_activity_id,
+        definition=tincan.ActivityDefinition(
+            type=activity_type,
+            name=_language_map(obj.xapi_names),
+            description=_language_map(_descriptions(obj, activity_type)),
+        ),
+    )
+
+
+def path_activity():
+    return tincan.Activity(
+        id=path_activity_id(),
+        definition=tincan.ActivityDefinition(
+            type=TYPE_COURSE,
+            name=tincan.LanguageMap({"fr-FR": "Parcours PassInnov", "en-US": "PassInnov path"}),
+            description=tincan.LanguageMap(
+                {
+                    "fr-FR": "Parcours de découverte de l’innovation publique du ministère de l’Économie",
+                    "en-US": "Public innovation discovery path of the French Ministry of the Economy",
+                }
+            ),
+        ),
+    )
+
+
+def profile_activity():
+    return tincan.Activity(
+        id=profile_iri(),
+        definition=tincan.ActivityDefinition(
+            type=TYPE_PROFILE,
+            name=tincan.LanguageMap({"fr-FR": "Profil xAPI PassInnov", "en-US": "PassInnov xAPI profile"}),
+        ),
+    )
+
+
+def video_profile_activity():
+    return tincan.Activity(id=VIDEO_PROFILE_IRI, definition=tincan.ActivityDefinition(type=TYPE_PROFILE))
+
+
+def parent_of(obj):
+    """The session's module, the module's path; nothing for other activities (fiches, badges…)."""
+    module = getattr(obj, "module", None)
+    if module is not None:
+        return [activity(module)]
+    if getattr(obj, "XAPI_ACTIVITY_TYPE", None) == TYPE_MODULE:
+        return [path_activity()]
+    return None
+
+
+def categories_of(obj):
+    categories = [profile_activity()]
+    if getattr(obj, "XAPI_ACTIVITY_TYPE", None) == TYPE_VIDEO:
+        categories.append(video_profile_activity())
+    return categories
+
+
+# --- Assembly -------------------------------------------------------------------------------------------
+
+
+def _to_dict(statement, *, timestamp, duration=None):
+    """tincan's JSON, with its known bugs fixed (microsecond timestamps, PT01H30M00S, float scores)."""
+    data = json.loads(statement.to_json(XAPI_VERSION))
+    data["timestamp"] = timestamp
+    result = data.get("result")
+    if result is not None:
+        if duration is not None:
+            result["duration"] = duration
+        for key, value in result.get("score", {}).items():
+            if isinstance(value, float) and value.is_integer() and key != "scaled":
+                result["score"][key] = int(value)
+    return data
+
+
+def build(
+    verb_key,
+    actor,
+    obj,
+    *,
+    statement_id=None,
+    timestamp=None,
+    registration=None,
+    parent=None,
+    categories=None,
+    instructor=None,
+    result=None,
+    duration=None,
+    context_extensions=None,
+):
+    """One statement as a JSON dict; `obj` is a tincan Activity or StatementRef."""
+    context = tincan.Context(
+        registration=uuid.UUID(str(registration)) if registration else None,
+        instructor=instructor,
+        platform=PLATFORM,
+        language=LANGUAGE,
+        context_activities=tincan.ContextActivities(parent=parent or None, category=categories or [profile_activity()]),
+        extensions=tincan.Extensions(context_extensions) if context_extensions else None,
+    )
+    statement = tincan.Statement(
+        id=statement_id or uuid.uuid4(),
+        actor=actor,
+        verb=verb(verb_key),
+        object=obj,
+        result=result,
+        context=context,
+    )
+    return _to_dict(statement, timestamp=format_timestamp(timestamp), duration=duration)
+
+
+def _session_time(session, timestamp):
+    """When a session experience happened: its end once it is over, else now (attendance marked early)."""
+    if timestamp is not None:
+        return timestamp
+    end = getattr(session, "end", None)
+    now = timezone.now()
+    return end if isinstance(end, datetime) and end <= now else now
+
+
+def _session_statement(verb_key, user, session, registration_uuid, **kwargs):
+    return build(
+        verb_key,
+        agent(user),
+        activity(session),
+        registration=registration_uuid,
+        parent=parent_of(session),
+        categories=categories_of(session),
+        **kwargs,
+    )
+
+
+def build_registered(user, session, registration_uuid, *, timestamp=None, statement_id=None):
+    return _session_statement(
+        "registered", user, session, registration_uuid, timestamp=timestamp, statement_id=statement_id
+    )
+
+
+def build_unregistered(user, session, registration_uuid, *, timestamp=None, statement_id=None):
+    return _session_statement(
+        "unregistered", user, session, registration_uuid, timestamp=timestamp, statement_id=statement_id
+    )
+
+
+def session_duration(session):
+    start, end = getattr(session, "start", None), getattr(session, "end", None)
+    if isinstance(start, datetime) and isinstance(end, datetime) and end > start:
+        return end - start
+    return timedelta(minutes=session.module.duration_minutes)
+
+
+def build_attended(
+    user, session, registration_uuid, instructor=None, duration=None, *, timestamp=None, statement_id=None
+):
+    """`instructor`: the facilitator (a user) who led the session; `duration` defaults to the session's."""
+    duration = duration if duration is not None else session_duration(session)
+    return _session_statement(
+        "attended",
+        user,
+        session,
+        registration_uuid,
+        instructor=agent(instructor) if instructor is not None else None,
+        result=tincan.Result(duration=duration),
+        duration=format_duration(duration),
+        timestamp=_session_time(session, timestamp),
+        statement_id=statement_id,
+    )
+
+
+def build_completed(user, module, registration_uuid=None, *, timestamp=None, statement_id=None):
+    return build(
+        "completed",
+        agent(user),
+        activity(module),
+        registration=registration_uuid,
+        parent=parent_of(module),
+        categories=categories_of(module),
+        result=tincan.Result(completion=True),
+        timestamp=timestamp,
+        statement_id=statement_id,
+    )
+
+
+def _rating(value, label):
+    if isinstance(value, bool) or not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
+        raise ValueError(f"{label} must be an integer from {RATING_MIN} to {RATING_MAX}")
+    return value
+
+
+def scaled_score(raw):
+    """(raw − min) / (max − min): 1 → 0.0, 3 → 0.5, 5 → 1.0 (see docs/xapi-profile.md)."""
+    return (raw - RATING_MIN) / (RATING_MAX - RATING_MIN)
+
+
+def build_rated(user, session, registration_uuid, overall, criteria=None, *, timestamp=None, statement_id=None):
+    """`overall`: 1..5; `criteria`: {name: 1..5} (e.g. content, facilitation, usefulness)."""
+    overall = _rating(overall, "overall")
+    extensions = None
+    if criteria:
+        extensions = {extension_rating_criteria(): {str(k): _rating(v, str(k)) for k, v in criteria.items()}}
+    result = tincan.Result(
+        score=tincan.Score(raw=overall, min=RATING_MIN, max=RATING_MAX, scaled=scaled_score(overall)),
+        extensions=tincan.Extensions(extensions) if extensions else None,
+    )
+    return _session_statement(
+        "rated", user, session, registration_uuid, result=result, timestamp=timestamp, statement_id=statement_id
+    )
+
+
+def build_viewed(user, page, *, timestamp=None, statement_id=None):
+    """A page viewed (a fiche, a module…); `statement_id` defaults to the per-day id (see viewed_statement_id)."""
+    timestamp = timestamp or timezone.now()
+    if statement_id is None:
+        day = _paris_date(timestamp).date()
+        statement_id = viewed_statement_id(user.xapi_account_name, page.xapi_activity_id, day)
+    return build(
+        "viewed",
+        agent(user),
+        activity(page),
+        parent=parent_of(page),
+        categories=categories_of(page),
+        timestamp=timestamp,
+        statement_id=statement_id,
+    )
+
+
+def build_earned(user, badge, assertion_url, *, timestamp=None, statement_id=None):
+    if not isinstance(assertion_url, str) or not assertion_url.startswith(("https://", "http://")):
+        raise ValueError("the assertion URL must be an absolute http(s) URL")
+    return build(
+        "earned",
+        agent(user),
+        activity(badge),
+        parent=parent_of(badge),
+        categories=categories_of(badge),
+        result=tincan.Result(extensions=tincan.Extensions({EXTENSION_BADGE_ASSERTION: {"@id": assertion_url}})),
+        timestamp=timestamp,
+        statement_id=statement_id,
+    )
+
+
+def build_hosted(user, session, role, *, timestamp=None, statement_id=None):
+    """A facilitator hosted a session; `role` is "lead" or "co-facilitator"."""
+    if role not in FACILITATOR_ROLES:
+        raise ValueError(f"role must be one of {', '.join(FACILITATOR_ROLES)}")
+    return build(
+        "hosted",
+        agent(user),
+        activity(session),
+        parent=parent_of(session),
+        categories=categories_of(session),
+        context_extensions={extension_facilitator_role(): role},
+        timestamp=_session_time(session, timestamp),
+        statement_id=statement_id,
+    )
+
+
+def build_voided(target_statement_id, reason_user=None, *, timestamp=None, statement_id=None):
+    """Voids the statement with id `target_statement_id`; the actor is `reason_user` or the server itself."""
+    return build(
+        "voided",
+        agent(reason_user) if reason_user is not None else system_agent(),
+        tincan.StatementRef(id=uuid.UUID(str(target_statement_id))),
+        timestamp=timestamp,
+        statement_id=statement_id,
+    )
