@@ -26,12 +26,7 @@ class ParcoursPage(Page):
 
     def get_modules(self):
         """Live modules, the entry module first, then in the editors' order."""
-        return (
-            ModulePage.objects.child_of(self)
-            .live()
-            .select_related("theme")
-            .order_by("-is_entry_module", "path")
-        )
+        return ModulePage.objects.child_of(self).live().select_related("theme").order_by("-is_entry_module", "path")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -73,7 +68,9 @@ class ModulePage(XapiActivityMixin, Page):
         blank=True,
         symmetrical=False,
         related_name="required_by",
-        help_text=_("Modules an agent must have completed first. Every later module normally requires the entry module."),
+        help_text=_(
+            "Modules an agent must have completed first. Every later module normally requires the entry module."
+        ),
     )
     programme = StreamField(
         ModuleProgrammeBlock(),
@@ -160,9 +157,7 @@ class ModuleDocument(Orderable):
     document = models.ForeignKey(
         "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
     )
-    label = models.CharField(
-        _("label"), max_length=200, blank=True, help_text=_("Defaults to the document's title.")
-    )
+    label = models.CharField(_("label"), max_length=200, blank=True, help_text=_("Defaults to the document's title."))
 
     panels = [FieldPanel("document"), FieldPanel("label")]
 

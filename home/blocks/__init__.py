@@ -1,0 +1,58 @@
+"""StreamField blocks of the editorial pages, grouped by family (one template per block, under
+home/templates/home/blocks/). Page models compose them into the stream blocks defined here."""
+
+from wagtail import blocks
+
+from home.blocks.dsfr import AccordionBlock, CalloutBlock, CardGridBlock, HighlightBlock
+from home.blocks.media import DocumentLinkBlock, ImageBlock, VideoBlock
+from home.blocks.structure import StepBlock, StepsBlock
+from home.blocks.text import HeadingBlock, ParagraphBlock, QuoteBlock
+
+__all__ = [
+    "AccordionBlock",
+    "CalloutBlock",
+    "CardGridBlock",
+    "DocumentLinkBlock",
+    "HeadingBlock",
+    "HighlightBlock",
+    "ImageBlock",
+    "ParagraphBlock",
+    "QuoteBlock",
+    "StandardBodyBlock",
+    "StepBlock",
+    "StepsBlock",
+    "VideoBlock",
+    "ModuleProgrammeBlock",
+]
+
+
+class StandardBodyBlock(blocks.StreamBlock):
+    """Everything an editor may put in the body of a standard or editorial page."""
+
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock()
+    image = ImageBlock()
+    quote = QuoteBlock()
+    callout = CalloutBlock()
+    highlight = HighlightBlock()
+    accordion = AccordionBlock()
+    document = DocumentLinkBlock()
+    steps = StepsBlock()
+    cards = CardGridBlock()
+    video = VideoBlock()
+
+    class Meta:
+        block_counts = {}
+
+
+class ModuleProgrammeBlock(blocks.StreamBlock):
+    """The programme ("déroulé") of a module: timed steps, explanations, callouts."""
+
+    heading = HeadingBlock()
+    paragraph = ParagraphBlock()
+    steps = StepsBlock()
+    callout = CalloutBlock()
+    highlight = HighlightBlock()
+    accordion = AccordionBlock()
+    document = DocumentLinkBlock()
+    image = ImageBlock()
