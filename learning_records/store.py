@@ -1,0 +1,506 @@
+"""Storing statements: validation, ids, `stored`, authority, filter index, voiding, signals.
+
+`stored` ordering: every call takes one lock for the whole storing transaction (on PostgreSQL a
+transaction-level advisory lock, `pg_advisory_xact_lock`; SQLite serialises writers itself), then reads the
+greatest `stored` and gives each new statement a later, distinct instant (at least 1 µs apart). Because the
+lock is held until the transaction commits, statements become visible to readers in `stored` order: a
+reader that has seen `stored = t` will never later see a statement stored before `t`. That is what makes
+`since` and keyset paging exact. The price is that storing transactions are serialised, so callers keep
+them short.
+"""
+
+import copy
+import json
+import uuid
+from datetime import UTC, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from .models import Attachment, Statement, StatementIndexEntry, index_key
+from .signals import statement_stored, statement_voided
+from .validation import (
+    VOIDED_VERB,
+    StatementConflict,
+    StatementError,
+    StatementForbidden,
+    parse_timestamp,
+    validate_statement,
+)
+
+ADVISORY_LOCK_KEY = 0x50415353  # "PASS"
+LRS_PROPERTIES = ("id", "stored", "authority", "version")
+
+
+class Received:
+    """A statement as received: its exact JSON text (when known) and its parsed value."""
+
+    __slots__ = ("text", "data")
+
+    def __init__(self, text, data):
+        self.text = text
+        self.data = data
+
+
+def parse_json(text):
+    """Parse JSON text, refusing NaN/Infinity (not JSON) with a StatementError."""
+
+    def bad_constant(name):
+        raise StatementError(f"{name} is not a JSON value")
+
+    try:
+        return json.loads(text, parse_constant=bad_constant)
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, StatementError):
+            raise
+        raise StatementError(f"malformed JSON: {exc}") from exc
+
+
+def received(item):
+    """Accept a Received, a JSON string/bytes, a dict or a tincan Statement."""
+    if isinstance(item, Received):
+        return item
+    if isinstance(item, (bytes, bytearray)):
+        item = item.decode("utf-8")
+    if isinstance(item, str):
+        return Received(item, parse_json(item))
+    if isinstance(item, dict):
+        return Received(None, copy.deepcopy(item))
+    if hasattr(item, "to_json"):  # tincan objects
+        text = item.to_json("1.0.3") if callable(item.to_json) else item.to_json
+        return Received(None, parse_json(text))
+    raise StatementError("a statement must be a JSON object")
+
+
+def iso(value):
+    return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def site_agent(name):
+    return {"objectType": "Agent", "account": {"homePage": settings.PASSINNOV_BASE_URL, "name": name}}
+
+
+def server_authority():
+    return site_agent("passinnov")
+
+
+def user_agent(user):
+    return site_agent(user.xapi_account_name)
+
+
+def authority_for(credential, user):
+    if credential is not None:
+        return credential.authority
+    if user is not None:
+        return user_agent(user)
+    return server_authority()
+
+
+# --- Agent identifiers and index entries ------------------------------------------------------------
+
+
+def ifi(agent):
+    """The inverse functional identifier of an Agent or identified Group, with its objectType; else None."""
+    if not isinstance(agent, dict):
+        return None
+    object_type = agent.get("objectType", "Agent")
+    if "mbox" in agent:
+        value = f"mbox={agent['mbox']}"
+    elif "mbox_sha1sum" in agent:
+        value = f"mbox_sha1sum={agent['mbox_sha1sum'].lower()}"
+    elif "openid" in agent:
+        value = f"openid={agent['openid']}"
+    elif "account" in agent:
+        value = f"account={agent['account'].get('homePage')}\x1f{agent['account'].get('name')}"
+    else:
+        return None
+    return f"{object_type}|{value}"
+
+
+def agent_ifis(agent):
+    """IFIs of an Agent or Group and of the Group's members (a member of the actor group matches)."""
+    found = []
+    if not isinstance(agent, dict):
+        return found
+    own = ifi(agent)
+    if own:
+        found.append(own)
+    for member in agent.get("member", []) if agent.get("objectType") == "Group" else []:
+        member_ifi = ifi(member)
+        if member_ifi:
+            found.append(member_ifi)
+    return found
+
+
+def context_activity_ids(context):
+    ids = []
+    for items in (context or {}).get("contextActivities", {}).values():
+        for activity in items if isinstance(items, list) else [items]:
+            ids.append(activity["id"])
+    return ids
+
+
+def index_values(data):
+    """(kind, value) pairs a statement matches directly (StatementRef inheritance is added by the store)."""
+    values = set()
+    actor, obj, context = data["actor"], data["object"], data.get("context", {})
+    object_type = obj.get("objectType", "Activity")
+    for agent_ifi in agent_ifis(actor):
+        values.add(("agent", agent_ifi))
+    if object_type in ("Agent", "Group"):
+        for agent_ifi in agent_ifis(obj):
+            values.add(("agent", agent_ifi))
+    values.add(("verb", data["verb"]["id"]))
+    if object_type == "Activity":
+        values.add(("activity", obj["id"]))
+        values.add(("related_activity", obj["id"]))
+    if "registration" in context:
+        values.add(("registration", context["registration"].lower()))
+    related_agents = [data.get("authority"), context.get("instructor"), context.get("team")]
+    for activity_id in context_activity_ids(context):
+        values.add(("related_activity", activity_id))
+    if object_type == "SubStatement":
+        sub_context = obj.get("context", {})
+        related_agents += [obj["actor"], sub_context.get("instructor"), sub_context.get("team")]
+        if obj["object"].get("objectType") in ("Agent", "Group"):
+            related_agents.append(obj["object"])
+        if obj["object"].get("objectType", "Activity") == "Activity":
+            values.add(("related_activity", obj["object"]["id"]))
+        for activity_id in context_activity_ids(sub_context):
+            values.add(("related_activity", activity_id))
+    for kind, value in list(values):
+        if kind == "agent":
+            values.add(("related_agent", value))
+    for agent in related_agents:
+        for agent_ifi in agent_ifis(agent):
+            values.add(("related_agent", agent_ifi))
+    return values
+
+
+# --- Exact text ------------------------------------------------------------------------------------
+
+
+def dumps_exact(value):
+    """Serialise JSON parsed with Decimal floats without losing their digits."""
+    if isinstance(value, Decimal):
+        return str(value) if value.is_finite() else "null"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k)}:{dumps_exact(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(dumps_exact(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def exact_text(item, additions, replaced):
+    """The received text with the LRS's properties added; re-serialised only when one was replaced."""
+    if item.text is None:
+        base = dumps_exact(item.data)
+    elif replaced:
+        parsed = json.loads(item.text, parse_float=Decimal)
+        for key in replaced:
+            parsed.pop(key, None)
+        parsed = normalise(parsed)
+        base = dumps_exact(parsed)
+    else:
+        base = item.text.strip()
+    if not additions:
+        return base
+    head = ",".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in additions.items())
+    inner = base[1:].lstrip()
+    return "{" + head + ("" if inner.startswith("}") else ",") + inner
+
+
+def normalise(data):
+    """What the LRS returns differs from what it received only in contextActivities becoming arrays."""
+    for context in (data.get("context"), (data.get("object") or {}).get("context")):
+        if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+            for key, items in context["contextActivities"].items():
+                if isinstance(items, dict):
+                    context["contextActivities"][key] = [items]
+    return data
+
+
+def needs_normalising(data):
+    for context in (data.get("context"), (data.get("object") or {}).get("context")):
+        if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
+            if any(isinstance(items, dict) for items in context["contextActivities"].values()):
+                return True
+    return False
+
+
+def strip_nul(value):
+    """jsonb refuses U+0000: the `data` column gets U+FFFD instead (the exact text keeps the original)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {strip_nul(k): strip_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [strip_nul(v) for v in value]
+    return value
+
+
+# --- Comparison ------------------------------------------------------------------------------------
+
+
+def comparable(data, with_timestamp):
+    data = normalise(copy.deepcopy(data))
+    for key in LRS_PROPERTIES:
+        data.pop(key, None)
+    timestamp = data.pop("timestamp", None)
+    if with_timestamp and timestamp is not None:
+        data["timestamp"] = parse_timestamp(timestamp)
+    return data
+
+
+def same_statement(existing, new_data):
+    """Statement comparison (xAPI 1.0.3 Data 2.3.1): ignore id/stored/authority/version; a statement sent
+    without a timestamp is compared without it."""
+    with_timestamp = "timestamp" in new_data
+    old = comparable(json.loads(existing.exact), with_timestamp)
+    return old == comparable(new_data, with_timestamp)
+
+
+# --- Saving ----------------------------------------------------------------------------------------
+
+
+def lock_store():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
+
+
+def next_stored_instants(count):
+    last = Statement.objects.aggregate(last=Max("stored"))["last"]
+    start = timezone.now()
+    if last is not None and start <= last:
+        start = last + timedelta(microseconds=1)
+    return [start + timedelta(microseconds=index) for index in range(count)]
+
+
+def check_actor_is_user(data, user, path):
+    expected = user_agent(user)["account"]
+    actor = data["actor"]
+    if actor.get("objectType", "Agent") != "Agent" or actor.get("account") != expected:
+        raise StatementForbidden(f"{path}actor: a signed-in agent may only send statements about themselves")
+
+
+def save_statements(statements, *, credential=None, user=None, attachments=None):
+    """Validate and store statements atomically in the caller's transaction; return the Statement rows.
+
+    `statements`: a list (or a single statement) of dicts, JSON texts, tincan Statements or Received.
+    `credential`: the API client (authority, trust); `user`: a signed-in agent's browser (untrusted, actor
+    must be that agent); neither: written by the server (trusted). `attachments`: {sha2: (content_type,
+    bytes)} received with the statements. A statement id already stored with the same content is not
+    stored again (its existing row is returned); with different content StatementConflict is raised.
+    """
+    single = not isinstance(statements, (list, tuple))
+    items = [received(item) for item in ([statements] if single else statements)]
+    if not items:
+        raise StatementError("no statement to store")
+    ids = []
+    for index, item in enumerate(items):
+        path = "" if len(items) == 1 else f"statement[{index}] "
+        try:
+            validate_statement(item.data)
+        except StatementError as exc:
+            raise type(exc)(f"{path}{exc}") from exc
+        if user is not None and credential is None:
+            check_actor_is_user(item.data, user, path)
+        statement_id = str(uuid.UUID(item.data["id"])) if "id" in item.data else str(uuid.uuid4())
+        if statement_id in ids:
+            raise StatementError(f"{path}id: the batch contains statement id {statement_id} twice")
+        ids.append(statement_id)
+    attachments = attachments or {}
+    for item in items:
+        for attachment in item.data.get("attachments", []):
+            if "fileUrl" not in attachment and attachment["sha2"] not in attachments:
+                if not Attachment.objects.filter(sha2=attachment["sha2"]).exists():
+                    raise StatementError(
+                        f"attachment {attachment['sha2']} has no fileUrl and was not sent with the statement"
+                    )
+    trusted = credential.trusted if credential is not None else user is None
+    authority = authority_for(credential, user)
+
+    with transaction.atomic():
+        lock_store()
+        existing = {str(s.statement_id): s for s in Statement.objects.filter(statement_id__in=ids)}
+        new_items = []
+        for statement_id, item in zip(ids, items, strict=True):
+            if statement_id in existing:
+                if not same_statement(existing[statement_id], item.data):
+                    raise StatementConflict(f"statement {statement_id} already exists with different content")
+            else:
+                new_items.append((statement_id, item))
+        batch_ids = {statement_id for statement_id, _item in new_items}
+        targets = check_voiding(new_items, batch_ids)
+        rows = build_rows(new_items, authority, trusted, credential, user)
+        Statement.objects.bulk_create(rows)
+        if connection.vendor != "postgresql" and rows and rows[0].pk is None:  # pragma: no cover
+            by_id = Statement.objects.in_bulk([r.statement_id for r in rows], field_name="statement_id")
+            rows = [by_id[r.statement_id] for r in rows]
+        store_attachments(new_items, attachments)
+        index_rows(rows)
+        voided = void_targets(rows, targets)
+        for row in rows:
+            statement_stored.send(sender=Statement, statement=row)
+        for target, voiding in voided:
+            statement_voided.send(sender=Statement, statement=target, voiding=voiding)
+    by_id = {str(row.statement_id): row for row in rows} | existing
+    result = [by_id[statement_id] for statement_id in ids]
+    return result[0] if single else result
+
+
+def check_voiding(new_items, batch_ids):
+    """Voiding statements must target an existing statement that is not itself a voiding statement."""
+    wanted = {}
+    for statement_id, item in new_items:
+        if item.data["verb"]["id"] == VOIDED_VERB:
+            wanted[statement_id] = str(uuid.UUID(item.data["object"]["id"]))
+    if not wanted:
+        return {}
+    found = {str(s.statement_id): s for s in Statement.objects.filter(statement_id__in=set(wanted.values()))}
+    batch_voiding = set(wanted)
+    for voiding_id, target_id in wanted.items():
+        if target_id in batch_voiding or (target_id in found and found[target_id].is_voiding):
+            raise StatementError(f"statement {voiding_id} voids {target_id}, which is a voiding statement")
+        if target_id not in found and target_id not in batch_ids:
+            raise StatementError(f"statement {voiding_id} voids {target_id}, which does not exist")
+    return wanted
+
+
+def build_rows(new_items, authority, trusted, credential, user):
+    instants = next_stored_instants(len(new_items))
+    rows = []
+    for (statement_id, item), stored in zip(new_items, instants, strict=True):
+        data = normalise(item.data)
+        stored_iso = iso(stored)
+        replaced = [key for key in ("authority", "stored") if key in data]
+        if needs_normalising(json.loads(item.text) if item.text else {}):
+            replaced.append("_normalised")
+        additions = {}
+        if "id" not in data:
+            additions["id"] = statement_id
+        additions["stored"] = stored_iso
+        additions["authority"] = authority
+        if "version" not in data:
+            additions["version"] = "1.0.0"
+        if "timestamp" not in data:
+            additions["timestamp"] = stored_iso
+        exact = exact_text(item, additions, replaced)
+        data.update(additions)
+        data = {"id": data.pop("id"), **data}
+        actor_account = data["actor"].get("account") or {}
+        obj = data["object"]
+        object_type = obj.get("objectType", "Activity")
+        rows.append(
+            Statement(
+                statement_id=uuid.UUID(statement_id),
+                stored=stored,
+                timestamp=parse_timestamp(data["timestamp"]),
+                verb_id=data["verb"]["id"],
+                object_activity_id=obj["id"] if object_type == "Activity" else None,
+                object_statement_id=uuid.UUID(obj["id"]) if object_type == "StatementRef" else None,
+                actor_account_name=(
+                    actor_account.get("name") if actor_account.get("homePage") == settings.PASSINNOV_BASE_URL else None
+                ),
+                registration=uuid.UUID(data["context"]["registration"])
+                if "registration" in data.get("context", {})
+                else None,
+                is_voiding=data["verb"]["id"] == VOIDED_VERB,
+                trusted=trusted,
+                credential=credential,
+                user=user,
+                data=strip_nul(data),
+                exact=exact,
+            )
+        )
+    return rows
+
+
+def store_attachments(new_items, attachments):
+    wanted = {
+        a["sha2"] for _id, item in new_items for a in item.data.get("attachments", []) if a["sha2"] in attachments
+    }
+    if not wanted:
+        return
+    known = set(Attachment.objects.filter(sha2__in=wanted).values_list("sha2", flat=True))
+    Attachment.objects.bulk_create(
+        [
+            Attachment(sha2=sha2, content_type=attachments[sha2][0], content=attachments[sha2][1])
+            for sha2 in sorted(wanted - known)
+        ]
+    )
+
+
+def index_rows(rows):
+    """Write the filter index of new statements, with the StatementRef rule applied both ways."""
+    if not rows:
+        return
+    entries = {}
+    for row in rows:
+        entries[row.pk] = {(kind, index_key(kind, value)) for kind, value in index_values(row.data)}
+    # A new statement that targets a stored statement matches what its target matches (recursively: the
+    # target's entries already include what it inherited).
+    targets = {row.object_statement_id for row in rows if row.object_statement_id}
+    if targets:
+        by_target = {}
+        for entry in StatementIndexEntry.objects.filter(statement__statement_id__in=targets).values(
+            "statement__statement_id", "kind", "key"
+        ):
+            by_target.setdefault(entry["statement__statement_id"], set()).add((entry["kind"], entry["key"]))
+        new_by_id = {row.statement_id: row for row in rows}
+        for row in rows:  # in stored order, so a target earlier in the same batch is already complete
+            target = row.object_statement_id
+            if target in new_by_id:
+                entries[row.pk] |= entries[new_by_id[target].pk]
+            elif target in by_target:
+                entries[row.pk] |= by_target[target]
+    stored_by_pk = {row.pk: row.stored for row in rows}
+    StatementIndexEntry.objects.bulk_create(
+        [
+            StatementIndexEntry(statement_id=pk, kind=kind, key=key, stored=stored_by_pk[pk])
+            for pk, pairs in entries.items()
+            for kind, key in pairs
+        ]
+    )
+    propagate_to_referrers({row.statement_id: entries[row.pk] for row in rows})
+
+
+def propagate_to_referrers(entries_by_statement_id):
+    """Statements stored earlier that target a new statement inherit its entries (and so on, upwards)."""
+    pending = entries_by_statement_id
+    seen = set(pending)
+    while pending:
+        referrers = list(
+            Statement.objects.filter(object_statement_id__in=list(pending)).values_list(
+                "pk", "statement_id", "stored", "object_statement_id"
+            )
+        )
+        next_pending = {}
+        new_entries = []
+        for pk, statement_id, stored, target in referrers:
+            if statement_id in seen:
+                continue
+            seen.add(statement_id)
+            pairs = pending[target]
+            new_entries += [StatementIndexEntry(statement_id=pk, kind=k, key=key, stored=stored) for k, key in pairs]
+            next_pending[statement_id] = pairs
+        StatementIndexEntry.objects.bulk_create(new_entries, ignore_conflicts=True)
+        pending = next_pending
+
+
+def void_targets(rows, targets):
+    if not targets:
+        return []
+    voiding_by_target = {}
+    for row in rows:
+        if str(row.statement_id) in targets:
+            voiding_by_target[uuid.UUID(targets[str(row.statement_id)])] = row
+    voided_rows = list(Statement.objects.filter(statement_id__in=list(voiding_by_target), is_voiding=False))
+    Statement.objects.filter(pk__in=[row.pk for row in voided_rows]).update(voided=True)
+    for row in voided_rows:
+        row.voided = True
+    return [(row, voiding_by_target[row.statement_id]) for row in voided_rows]

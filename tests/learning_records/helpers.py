@@ -1,0 +1,38 @@
+"""Statements used by the learning_records tests."""
+
+import copy
+import uuid
+
+BASE = "http://testserver"
+
+
+def make_statement(**overrides):
+    statement = {
+        "actor": {"objectType": "Agent", "mbox": "mailto:test-agent@example.org", "name": "Test agent"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"en-US": "experienced"}},
+        "object": {
+            "objectType": "Activity",
+            "id": "http://example.org/activities/one",
+            "definition": {"name": {"fr-FR": "Une activité"}},
+        },
+    }
+    for key, value in overrides.items():
+        if value is None:
+            statement.pop(key, None)
+        else:
+            statement[key] = copy.deepcopy(value)
+    return statement
+
+
+def with_id(statement=None, **overrides):
+    statement = statement or make_statement(**overrides)
+    statement["id"] = str(uuid.uuid4())
+    return statement
+
+
+def voiding(target_id, **overrides):
+    return make_statement(
+        verb={"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}},
+        object={"objectType": "StatementRef", "id": str(target_id)},
+        **overrides,
+    )

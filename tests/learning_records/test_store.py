@@ -1,0 +1,136 @@
+import json
+import uuid
+
+import pytest
+from django.db import transaction
+
+from learning_records.models import Statement
+from learning_records.signals import statement_stored, statement_voided
+from learning_records.store import save_statements
+from learning_records.validation import StatementConflict, StatementError
+
+from .helpers import make_statement, voiding, with_id
+
+pytestmark = pytest.mark.django_db
+
+
+def test_server_statement_gets_id_stored_authority_version_and_is_trusted():
+    row = save_statements([make_statement()])[0]
+    assert row.trusted is True
+    assert row.data["id"] == str(row.statement_id)
+    assert row.data["version"] == "1.0.0"
+    assert row.data["authority"]["account"]["name"] == "passinnov"
+    assert row.data["timestamp"] == row.data["stored"]
+    assert row.verb_id == "http://adlnet.gov/expapi/verbs/experienced"
+    assert row.object_activity_id == "http://example.org/activities/one"
+    assert json.loads(row.exact)["stored"] == row.data["stored"]
+
+
+def test_stored_is_strictly_increasing_and_unique():
+    rows = save_statements([make_statement() for _ in range(5)]) + save_statements([make_statement()])
+    stored = [row.stored for row in rows]
+    assert stored == sorted(stored)
+    assert len(set(stored)) == len(stored)
+
+
+def test_exact_text_is_kept_with_numbers_and_key_order():
+    text = (
+        '{"actor": {"mbox": "mailto:a@example.org"}, "verb": {"id": "http://example.org/v"}, '
+        '"object": {"id": "http://example.org/a"}, "result": {"score": {"raw": 1.0e2, "max": 1E+3}}}'
+    )
+    row = save_statements([text])[0]
+    assert '"raw": 1.0e2, "max": 1E+3' in row.exact
+    assert row.exact.endswith('"max": 1E+3}}}')
+
+
+def test_batch_is_atomic():
+    bad = make_statement(verb={"id": "not an iri"})
+    before = Statement.objects.count()
+    with pytest.raises(StatementError, match=r"statement\[1\] verb.id"):
+        save_statements([make_statement(), bad])
+    assert Statement.objects.count() == before
+
+
+def test_same_id_same_content_is_not_stored_twice_and_different_content_conflicts():
+    statement = with_id()
+    first = save_statements([statement])[0]
+    again = save_statements([dict(statement)])[0]
+    assert again.pk == first.pk
+    changed = dict(statement, verb={"id": "http://example.org/other"})
+    with pytest.raises(StatementConflict):
+        save_statements([changed])
+
+
+def test_signals_are_sent_inside_the_transaction_and_voiding_marks_the_target():
+    stored, voided = [], []
+
+    def on_stored(sender, statement, **kwargs):
+        stored.append(statement.statement_id)
+
+    def on_voided(sender, statement, voiding, **kwargs):
+        voided.append((statement.statement_id, voiding.statement_id))
+
+    statement_stored.connect(on_stored)
+    statement_voided.connect(on_voided)
+    try:
+        target = save_statements([make_statement()])[0]
+        void = save_statements([voiding(target.statement_id)])[0]
+    finally:
+        statement_stored.disconnect(on_stored)
+        statement_voided.disconnect(on_voided)
+    assert stored == [target.statement_id, void.statement_id]
+    assert voided == [(target.statement_id, void.statement_id)]
+    target.refresh_from_db()
+    assert target.voided is True
+    assert void.is_voiding is True
+    assert not Statement.objects.active().filter(pk__in=[target.pk, void.pk]).exists()
+
+
+def test_voiding_must_target_an_existing_non_voiding_statement():
+    with pytest.raises(StatementError, match="does not exist"):
+        save_statements([voiding(uuid.uuid4())])
+    target = save_statements([make_statement()])[0]
+    void = save_statements([voiding(target.statement_id)])[0]
+    with pytest.raises(StatementError, match="is a voiding statement"):
+        save_statements([voiding(void.statement_id)])
+
+
+def test_rollback_of_the_caller_removes_the_statement():
+    statement = with_id()
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            save_statements([statement])
+            raise RuntimeError("the registration failed")
+    assert not Statement.objects.filter(statement_id=statement["id"]).exists()
+
+
+def test_credential_and_browser_user_trust(agent):
+    from learning_records.models import Credential
+    from learning_records.validation import StatementForbidden
+
+    credential = Credential(name="LMS", scopes=["all"], trusted=False)
+    credential.set_secret()
+    credential.save()
+    row = save_statements([make_statement()], credential=credential)[0]
+    assert row.trusted is False
+    assert row.data["authority"]["account"]["name"] == f"credential:{credential.key}"
+    own = make_statement(actor={"account": {"homePage": "http://testserver", "name": agent.xapi_account_name}})
+    row = save_statements([own], user=agent)[0]
+    assert row.trusted is False
+    assert row.actor_account_name == agent.xapi_account_name
+    with pytest.raises(StatementForbidden):
+        save_statements([make_statement()], user=agent)
+
+
+def test_single_statement_and_tincan_objects_are_accepted():
+    from tincan import Activity, Agent, Verb
+    from tincan import Statement as TinCanStatement
+
+    built = TinCanStatement(
+        actor=Agent(mbox="mailto:tc@example.org"),
+        verb=Verb(id="http://adlnet.gov/expapi/verbs/experienced"),
+        object=Activity(id="http://example.org/tc"),
+    )
+    row = save_statements(built)
+    assert isinstance(row, Statement)
+    assert row.data["actor"]["mbox"] == "mailto:tc@example.org"
