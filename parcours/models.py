@@ -39,6 +39,7 @@ class ModulePage(XapiActivityMixin, Page):
 
     XAPI_KIND = "module"
     XAPI_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
+    XAPI_RECORD_VIEWS = True  # learning_records.wagtail_hooks records `viewed` once per agent and day
 
     class Format(models.TextChoices):
         ON_SITE = "on_site", _("on site")
