@@ -158,6 +158,11 @@ def _paris_date(value):
     return value.astimezone(ZoneInfo(settings.TIME_ZONE))
 
 
+def paris_day(value):
+    """The calendar day of an aware datetime in Europe/Paris (the `viewed` deduplication day)."""
+    return _paris_date(value).date()
+
+
 def _descriptions(obj, activity_type):
     """fr-FR/en-US descriptions: the object's own `xapi_descriptions` if it has some, else by type."""
     own = getattr(obj, "xapi_descriptions", None)
@@ -283,11 +288,15 @@ def build(
     duration=None,
     context_extensions=None,
 ):
-    """One statement as a JSON dict; `obj` is a tincan Activity or StatementRef."""
+    """One statement as a JSON dict; `obj` is a tincan Activity or StatementRef.
+
+    xAPI 1.0.3 allows `context.platform` only when the object is an Activity: a voiding statement (object
+    StatementRef) carries the language and the profile category, not the platform.
+    """
     context = tincan.Context(
         registration=uuid.UUID(str(registration)) if registration else None,
         instructor=instructor,
-        platform=PLATFORM,
+        platform=PLATFORM if isinstance(obj, tincan.Activity) else None,
         language=LANGUAGE,
         context_activities=tincan.ContextActivities(parent=parent or None, category=categories or [profile_activity()]),
         extensions=tincan.Extensions(context_extensions) if context_extensions else None,
@@ -405,8 +414,7 @@ def build_viewed(user, page, *, timestamp=None, statement_id=None):
     """A page viewed (a fiche, a module…); `statement_id` defaults to the per-day id (see viewed_statement_id)."""
     timestamp = timestamp or timezone.now()
     if statement_id is None:
-        day = _paris_date(timestamp).date()
-        statement_id = viewed_statement_id(user.xapi_account_name, page.xapi_activity_id, day)
+        statement_id = viewed_statement_id(user.xapi_account_name, page.xapi_activity_id, paris_day(timestamp))
     return build(
         "viewed",
         agent(user),

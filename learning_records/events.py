@@ -1,0 +1,83 @@
+"""The statements the application writes, one function per event (contract in docs/developing.md).
+
+Each function builds its statement with `learning_records.statements` and stores it through
+`learning_records.store.save_statements` as the server (trusted), inside the caller's transaction: when the
+caller's transaction rolls back (a registration that fails, say), the statement goes with it. Each returns the
+stored `Statement`.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from learning_records import statements as builders
+
+logger = logging.getLogger(__name__)
+
+
+def _store(data):
+    from learning_records.store import save_statements
+
+    with transaction.atomic():
+        return save_statements(data)
+
+
+def registered(user, session, registration_uuid):
+    return _store(builders.build_registered(user, session, registration_uuid))
+
+
+def unregistered(user, session, registration_uuid):
+    return _store(builders.build_unregistered(user, session, registration_uuid))
+
+
+def attended(user, session, registration_uuid, instructor=None, duration=None):
+    return _store(builders.build_attended(user, session, registration_uuid, instructor, duration))
+
+
+def completed(user, module, registration_uuid=None):
+    return _store(builders.build_completed(user, module, registration_uuid))
+
+
+def rated(user, session, registration_uuid, overall, criteria=None):
+    return _store(builders.build_rated(user, session, registration_uuid, overall, criteria))
+
+
+def earned(user, badge, assertion_url):
+    return _store(builders.build_earned(user, badge, assertion_url))
+
+
+def hosted(user, session, role):
+    return _store(builders.build_hosted(user, session, role))
+
+
+def void(statement, reason_user=None):
+    """Void a stored statement (a `Statement` row or its id); returns the voiding statement."""
+    target = getattr(statement, "statement_id", statement)
+    return _store(builders.build_voided(target, reason_user))
+
+
+def viewed(user, page, now=None):
+    """Record that `user` viewed `page`, at most once per agent, page and day (Europe/Paris).
+
+    The statement id is a name-based UUID of (agent, activity, Paris day) (see
+    `statements.viewed_statement_id`), so the store's unique `statement_id` is the deduplication key: a
+    second view the same day finds that id and stores nothing; two concurrent first views meet on the store's
+    lock or its unique constraint, and the loser returns the winner's statement. Returns the day's `Statement`.
+    """
+    from learning_records.models import Statement
+    from learning_records.validation import StatementConflict
+
+    now = now or timezone.now()
+    statement_id = builders.viewed_statement_id(user.xapi_account_name, page.xapi_activity_id, builders.paris_day(now))
+    existing = Statement.objects.filter(statement_id=statement_id).first()
+    if existing is not None:
+        return existing
+    try:
+        return _store(builders.build_viewed(user, page, timestamp=now, statement_id=statement_id))
+    except (StatementConflict, IntegrityError):
+        # Another request recorded the same view meanwhile (same id, a different timestamp).
+        existing = Statement.objects.filter(statement_id=statement_id).first()
+        if existing is None:
+            raise
+        return existing
