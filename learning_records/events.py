@@ -3,7 +3,9 @@
 Each function builds its statement with `learning_records.statements` and stores it through
 `learning_records.store.save_statements` as the server (trusted), inside the caller's transaction: when the
 caller's transaction rolls back (a registration that fails, say), the statement goes with it. Each returns the
-stored `Statement`.
+stored `Statement`. Every function takes an optional keyword `timestamp` (an aware datetime: when the
+experience happened, e.g. for demo content or an attendance marked later); it defaults to now (for
+`attended` and `hosted`: the end of a session that is over).
 """
 
 import logging
@@ -23,41 +25,41 @@ def _store(data):
         return save_statements(data)
 
 
-def registered(user, session, registration_uuid):
-    return _store(builders.build_registered(user, session, registration_uuid))
+def registered(user, session, registration_uuid, *, timestamp=None):
+    return _store(builders.build_registered(user, session, registration_uuid, timestamp=timestamp))
 
 
-def unregistered(user, session, registration_uuid):
-    return _store(builders.build_unregistered(user, session, registration_uuid))
+def unregistered(user, session, registration_uuid, *, timestamp=None):
+    return _store(builders.build_unregistered(user, session, registration_uuid, timestamp=timestamp))
 
 
-def attended(user, session, registration_uuid, instructor=None, duration=None):
-    return _store(builders.build_attended(user, session, registration_uuid, instructor, duration))
+def attended(user, session, registration_uuid, instructor=None, duration=None, *, timestamp=None):
+    return _store(builders.build_attended(user, session, registration_uuid, instructor, duration, timestamp=timestamp))
 
 
-def completed(user, module, registration_uuid=None):
-    return _store(builders.build_completed(user, module, registration_uuid))
+def completed(user, module, registration_uuid=None, *, timestamp=None):
+    return _store(builders.build_completed(user, module, registration_uuid, timestamp=timestamp))
 
 
-def rated(user, session, registration_uuid, overall, criteria=None):
-    return _store(builders.build_rated(user, session, registration_uuid, overall, criteria))
+def rated(user, session, registration_uuid, overall, criteria=None, *, timestamp=None):
+    return _store(builders.build_rated(user, session, registration_uuid, overall, criteria, timestamp=timestamp))
 
 
-def earned(user, badge, assertion_url):
-    return _store(builders.build_earned(user, badge, assertion_url))
+def earned(user, badge, assertion_url, *, timestamp=None):
+    return _store(builders.build_earned(user, badge, assertion_url, timestamp=timestamp))
 
 
-def hosted(user, session, role):
-    return _store(builders.build_hosted(user, session, role))
+def hosted(user, session, role, *, timestamp=None):
+    return _store(builders.build_hosted(user, session, role, timestamp=timestamp))
 
 
-def void(statement, reason_user=None):
+def void(statement, reason_user=None, *, timestamp=None):
     """Void a stored statement (a `Statement` row or its id); returns the voiding statement."""
     target = getattr(statement, "statement_id", statement)
-    return _store(builders.build_voided(target, reason_user))
+    return _store(builders.build_voided(target, reason_user, timestamp=timestamp))
 
 
-def viewed(user, page, now=None):
+def viewed(user, page, *, timestamp=None):
     """Record that `user` viewed `page`, at most once per agent, page and day (Europe/Paris).
 
     The statement id is a name-based UUID of (agent, activity, Paris day) (see
@@ -68,7 +70,7 @@ def viewed(user, page, now=None):
     from learning_records.models import Statement
     from learning_records.validation import StatementConflict
 
-    now = now or timezone.now()
+    now = timestamp or timezone.now()
     statement_id = builders.viewed_statement_id(user.xapi_account_name, page.xapi_activity_id, builders.paris_day(now))
     existing = Statement.objects.filter(statement_id=statement_id).first()
     if existing is not None:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import close_old_connections, connection, transaction
 from django.test import RequestFactory
+from django.utils import timezone
 
 from home.models import HomePage
 from learning_records import events
@@ -16,7 +17,8 @@ from learning_records.models import Statement
 from learning_records.validation import validate_statement
 from learning_records.wagtail_hooks import record_page_view
 from parcours.models import ModulePage, ParcoursPage
-from tests.learning_records.xapi_objects import make_badge, make_session
+from tests.learning_records.xapi_objects import make_badge
+from training_sessions.models import Session
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")
@@ -39,7 +41,14 @@ def module():
 
 @pytest.fixture
 def session(module):
-    return make_session(module)
+    start = (timezone.now() - timedelta(days=3)).replace(microsecond=0)
+    return Session.objects.create(
+        module=module,
+        start=start,
+        end=start + timedelta(minutes=90),
+        remote_url="https://visio.example.gouv.fr/passinnov",
+        capacity=12,
+    )
 
 
 @pytest.fixture
@@ -72,6 +81,9 @@ def test_every_event_stores_a_valid_trusted_statement(agent, facilitator, module
     assert stored["hosted"].actor_account_name == facilitator.xapi_account_name
     assert stored["completed"].object_activity_id == module.xapi_activity_id
     assert stored["attended"].data["context"]["instructor"]["account"]["name"] == facilitator.xapi_account_name
+    assert stored["attended"].data["result"]["duration"] == "PT1H30M"
+    parent = stored["registered"].data["context"]["contextActivities"]["parent"]
+    assert [p["id"] for p in parent] == [module.xapi_activity_id]
 
 
 def test_a_rolled_back_registration_rolls_back_its_statement(agent, session):
@@ -105,12 +117,12 @@ def test_viewed_is_recorded_once_per_agent_page_and_paris_day(
     agent, facilitator, module, django_assert_max_num_queries
 ):
     morning = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
-    first = events.viewed(agent, module, now=morning)
+    first = events.viewed(agent, module, timestamp=morning)
     with django_assert_max_num_queries(1):  # a repeated view costs one indexed lookup, no write
-        again = events.viewed(agent, module, now=morning + timedelta(hours=15))  # 23:00 in Paris
+        again = events.viewed(agent, module, timestamp=morning + timedelta(hours=15))  # 23:00 in Paris
     assert again.pk == first.pk
-    next_day = events.viewed(agent, module, now=morning + timedelta(hours=16))  # 00:00 the next day in Paris
-    other_agent = events.viewed(facilitator, module, now=morning)
+    next_day = events.viewed(agent, module, timestamp=morning + timedelta(hours=16))  # 00:00 the next day in Paris
+    other_agent = events.viewed(facilitator, module, timestamp=morning)
     assert len({first.pk, next_day.pk, other_agent.pk}) == 3
     assert (
         Statement.objects.filter(verb_id=xs.VERBS["viewed"][0], object_activity_id=module.xapi_activity_id).count() == 3
@@ -120,7 +132,7 @@ def test_viewed_is_recorded_once_per_agent_page_and_paris_day(
 def test_viewed_recovers_when_another_request_stored_the_view_first(agent, module, monkeypatch):
     """The race: the lookup saw nothing, but another request stored the same view before this one."""
     now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
-    winner = events.viewed(agent, module, now=now)
+    winner = events.viewed(agent, module, timestamp=now)
     real_filter = Statement.objects.filter
     calls = []
 
@@ -130,7 +142,7 @@ def test_viewed_recovers_when_another_request_stored_the_view_first(agent, modul
         return queryset.none() if len(calls) == 1 else queryset
 
     monkeypatch.setattr(Statement.objects, "filter", first_lookup_misses)
-    loser = events.viewed(agent, module, now=now + timedelta(minutes=5))
+    loser = events.viewed(agent, module, timestamp=now + timedelta(minutes=5))
     assert loser.pk == winner.pk
     assert Statement.objects.filter(statement_id=winner.statement_id).count() == 1
 
@@ -201,7 +213,7 @@ def test_concurrent_first_views_store_one_statement(django_user_model):
     def view(offset):
         try:
             barrier.wait(timeout=10)
-            results.append(events.viewed(user, module, now=now + timedelta(seconds=offset)).pk)
+            results.append(events.viewed(user, module, timestamp=now + timedelta(seconds=offset)).pk)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -216,3 +228,10 @@ def test_concurrent_first_views_store_one_statement(django_user_model):
     assert errors == []
     assert len(results) == 4 and len(set(results)) == 1
     assert viewed_count(module) == 1
+
+
+def test_events_can_be_dated_at_the_experience(agent, session):
+    when = datetime(2026, 3, 2, 9, 15, 30, 123000, tzinfo=UTC)
+    statement = events.registered(agent, session, uuid.uuid4(), timestamp=when)
+    assert statement.data["timestamp"] == "2026-03-02T10:15:30.123+01:00"
+    assert statement.timestamp == when
