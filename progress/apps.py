@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProgressConfig(AppConfig):
     name = "progress"
     verbose_name = _("My path, badges and attestations")
+
+    def ready(self):
+        from progress import receivers
+
+        receivers.connect()

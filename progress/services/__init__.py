@@ -1,0 +1,1 @@
+"""Business rules of the progress app (views and receivers stay thin)."""

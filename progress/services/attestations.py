@@ -1,0 +1,245 @@
+"""PDF training certificates ("attestations de formation") with a verification code, URL and QR code.
+
+What an attestation states comes from the learning record: the agent's trusted, active `attended`
+statements give the sessions (date, site, duration); a module completed without a known session (e.g. by a
+trusted external credential) shows the completion date. An attestation is issued once per content: asking
+again for the same thing gives the same code; when the content changes (a new module completed), a new code
+is issued and the previous attestation is marked superseded.
+"""
+
+import io
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from progress.models import Attestation, Progress
+from progress.services.progress import ATTENDED, COMPLETED, uuid_from_iri
+
+
+class NothingToAttest(Exception):
+    """The agent has not completed what the attestation would state."""
+
+
+def _format_duration(minutes):
+    hours, rest = divmod(int(minutes or 0), 60)
+    if hours and rest:
+        return f"{hours} h {rest:02d}"
+    if hours:
+        return f"{hours} h"
+    return f"{rest} min"
+
+
+def completed_modules_detail(user, module_ids=None):
+    """[{module_id, title, date, duration_minutes, site}] for the agent's completed modules, entry module first."""
+    from learning_records.models import Statement
+    from parcours.models import ModulePage
+
+    completed = Progress.objects.filter(user=user, status=Progress.Status.COMPLETED)
+    if module_ids is not None:
+        completed = completed.filter(module_id__in=module_ids)
+    modules = {
+        m.pk: m
+        for m in ModulePage.objects.filter(pk__in=completed.values("module_id")).only(
+            "id", "title", "duration_minutes", "is_entry_module", "activity_uuid"
+        )
+    }
+    if not modules:
+        return []
+    statements = list(
+        Statement.objects.active()
+        .trusted()
+        .filter(actor_account_name=user.xapi_account_name, verb_id__in=[ATTENDED, COMPLETED])
+        .only("verb_id", "object_activity_id", "timestamp", "data")
+        .order_by("stored")
+    )
+    session_uuids = {uuid_from_iri(s.object_activity_id, "session") for s in statements if s.verb_id == ATTENDED}
+    session_uuids.discard(None)
+    sessions = {}
+    if session_uuids:
+        from training_sessions.models import Session
+
+        sessions = {
+            s.activity_uuid: s
+            for s in Session.objects.filter(activity_uuid__in=session_uuids).select_related("location")
+        }
+    by_module = {}
+    uuid_to_module = {m.activity_uuid: m for m in modules.values()}
+    for statement in statements:
+        if statement.verb_id == ATTENDED:
+            session = sessions.get(uuid_from_iri(statement.object_activity_id, "session"))
+            if session is None or session.module_id not in modules:
+                continue
+            by_module.setdefault(session.module_id, {})["session"] = session
+        else:
+            module = uuid_to_module.get(uuid_from_iri(statement.object_activity_id, "module"))
+            if module is not None:
+                by_module.setdefault(module.pk, {}).setdefault("completed_at", statement.timestamp)
+    rows = []
+    for module in sorted(modules.values(), key=lambda m: (not m.is_entry_module, m.title)):
+        found = by_module.get(module.pk, {})
+        session = found.get("session")
+        when = session.start if session else found.get("completed_at")
+        minutes = int(session.duration.total_seconds() // 60) if session else module.duration_minutes
+        rows.append(
+            {
+                "module_id": module.pk,
+                "title": module.title,
+                "date": timezone.localtime(when).date().isoformat() if when else "",
+                "duration_minutes": minutes,
+                "site": session.place_label if session else "",
+            }
+        )
+    return rows
+
+
+def content_for(user, kind, module=None):
+    if kind == Attestation.Kind.MODULE:
+        modules = completed_modules_detail(user, module_ids=[module.pk])
+    else:
+        modules = completed_modules_detail(user)
+    if not modules:
+        raise NothingToAttest
+    return {
+        "agent": user.get_full_name() or user.username,
+        "modules": modules,
+        "total_minutes": sum(m["duration_minutes"] for m in modules),
+    }
+
+
+def issue(user, kind, module=None):
+    """The current attestation for this content (existing or new). Raises NothingToAttest."""
+    content = content_for(user, kind, module)
+    with transaction.atomic():
+        existing = Attestation.objects.select_for_update().filter(
+            user=user, kind=kind, module=module, superseded=False, revoked=False
+        )
+        for attestation in existing:
+            if attestation.content == content:
+                return attestation
+        existing.update(superseded=True)
+        return Attestation.objects.create(user=user, kind=kind, module=module, content=content)
+
+
+def status(attestation):
+    """(code, French sentence) of an attestation: valid / superseded / revoked / outdated."""
+    if attestation.revoked:
+        return "revoked", "Cette attestation a été révoquée."
+    if attestation.superseded:
+        return "superseded", "Cette attestation est authentique mais a été remplacée par une attestation plus récente."
+    if attestation.user_id is None:
+        return "revoked", "Cette attestation a été révoquée."
+    module_ids = [m["module_id"] for m in attestation.content.get("modules", [])]
+    still = Progress.objects.filter(
+        user_id=attestation.user_id, module_id__in=module_ids, status=Progress.Status.COMPLETED
+    ).count()
+    if still != len(module_ids):
+        return "outdated", "Cette attestation est authentique mais ne correspond plus au parcours enregistré."
+    return "valid", "Cette attestation est authentique et à jour."
+
+
+def module_lines(content):
+    lines = []
+    for module in content.get("modules", []):
+        when = module.get("date")
+        when_label = date_format(datetime.fromisoformat(when), "j F Y") if when else "date non précisée"
+        site = module.get("site") or "site non précisé"
+        lines.append(
+            {
+                "title": module["title"],
+                "date": when_label,
+                "duration": _format_duration(module.get("duration_minutes")),
+                "site": site,
+            }
+        )
+    return lines
+
+
+def render_pdf(attestation):
+    """The attestation as PDF bytes (reportlab), with a QR code of its verification URL (qrcode)."""
+    import qrcode
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    content = attestation.content
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
+    title = "Attestation de formation"
+    pdf.setTitle(f"{title} – {content.get('agent', '')}")
+    pdf.setAuthor("Mission innovation – PassInnov")
+    pdf.setSubject("PassInnov")
+    width, height = A4
+    left = 20 * mm
+    y = height - 25 * mm
+    pdf.setFont("Helvetica-Bold", 10)
+    pdf.drawString(left, y, "MINISTÈRE DE L’ÉCONOMIE ET DES FINANCES")
+    y -= 5 * mm
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(left, y, "Secrétariat général – Mission innovation")
+    y -= 18 * mm
+    pdf.setFont("Helvetica-Bold", 22)
+    pdf.drawString(left, y, title)
+    y -= 8 * mm
+    pdf.setFont("Helvetica", 12)
+    subtitle = "Parcours PassInnov" if attestation.kind == Attestation.Kind.PATH else "Module du parcours PassInnov"
+    pdf.drawString(left, y, subtitle)
+    y -= 14 * mm
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(left, y, "La Mission innovation atteste que")
+    y -= 8 * mm
+    pdf.setFont("Helvetica-Bold", 14)
+    pdf.drawString(left, y, content.get("agent", ""))
+    y -= 8 * mm
+    pdf.setFont("Helvetica", 11)
+    lines = module_lines(content)
+    sentence = (
+        "a suivi le module de formation suivant :" if len(lines) == 1 else "a suivi les modules de formation suivants :"
+    )
+    pdf.drawString(left, y, sentence)
+    y -= 10 * mm
+    pdf.setFont("Helvetica-Bold", 10)
+    columns = [left, left + 75 * mm, left + 112 * mm, left + 132 * mm]
+    for x, label in zip(columns, ["Module", "Date", "Durée", "Site"], strict=True):
+        pdf.drawString(x, y, label)
+    y -= 2 * mm
+    pdf.setStrokeColor(colors.HexColor("#000091"))
+    pdf.line(left, y, width - left, y)
+    y -= 6 * mm
+    pdf.setFont("Helvetica", 10)
+    for line in lines:
+        if y < 70 * mm:
+            pdf.showPage()
+            y = height - 25 * mm
+            pdf.setFont("Helvetica", 10)
+        pdf.drawString(columns[0], y, line["title"][:48])
+        pdf.drawString(columns[1], y, line["date"])
+        pdf.drawString(columns[2], y, line["duration"])
+        pdf.drawString(columns[3], y, line["site"][:30])
+        y -= 7 * mm
+    y -= 3 * mm
+    pdf.setFont("Helvetica-Bold", 10)
+    pdf.drawString(left, y, f"Durée totale : {_format_duration(content.get('total_minutes'))}")
+    y -= 12 * mm
+    pdf.setFont("Helvetica", 10)
+    issued = date_format(timezone.localtime(attestation.issued_at), "j F Y")
+    pdf.drawString(left, y, f"Délivrée le {issued} par PassInnov.")
+
+    url = attestation.verification_url()
+    qr = qrcode.QRCode(border=1, box_size=4)
+    qr.add_data(url)
+    qr.make(fit=True)
+    qr_image = qr.make_image(fill_color="black", back_color="white").get_image()
+    size = 32 * mm
+    pdf.drawImage(ImageReader(qr_image), width - left - size, 22 * mm, size, size)
+    pdf.setFont("Helvetica-Bold", 10)
+    pdf.drawString(left, 44 * mm, f"Code de vérification : {attestation.code}")
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(left, 38 * mm, "Vérifier cette attestation (connexion à l’intranet requise) :")
+    pdf.drawString(left, 33 * mm, url)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,127 @@
+"""Badge rules, automatic awarding and revocation.
+
+Module rules read the agent's Progress rows; trainer rules read TrainerProgress, i.e. trusted `hosted`
+statements (one per session facilitated, with the role), so badges too derive from the learning record
+and a voided `hosted` statement takes the badge back. A badge is awarded once per agent (unique
+constraint); when a void makes its rule fail, the award is revoked (kind "rule") and reinstated if the rule
+holds again; an administrator's revocation is final.
+"""
+
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from progress.models import Badge, BadgeAward, Progress, TrainerProgress
+
+logger = logging.getLogger(__name__)
+
+
+def rule_holds(badge, completed_ids, entry_ids, trainer):
+    """Whether `badge`'s rule holds for an agent (completed module ids, entry module ids, TrainerProgress)."""
+    if badge.rule == Badge.Rule.ALL_MODULES:
+        wanted = {m.pk for m in badge.modules.all()}
+        return bool(wanted) and wanted <= completed_ids
+    if badge.rule == Badge.Rule.ENTRY_PLUS:
+        entry_done = entry_ids & completed_ids
+        return bool(entry_done) and len(completed_ids - entry_ids) >= badge.count
+    led = trainer.led if trainer else 0
+    co = trainer.co_facilitated if trainer else 0
+    if badge.rule == Badge.Rule.LED:
+        return led >= badge.count
+    if badge.rule == Badge.Rule.CO_FACILITATED:
+        return co >= badge.count
+    return False
+
+
+def _write_earned(award):
+    try:
+        from learning_records import events
+    except ImportError:  # the store is not installed: the award stands alone
+        return None
+    statement = events.earned(award.user, award.badge, award.assertion_url())
+    return getattr(statement, "statement_id", None)
+
+
+def _void_earned(award, by=None):
+    if not award.earned_statement_id:
+        return
+    try:
+        from learning_records import events
+        from learning_records.models import Statement
+    except ImportError:
+        return
+    statement = Statement.objects.filter(statement_id=award.earned_statement_id, voided=False).first()
+    if statement is not None:
+        events.void(statement, reason_user=by)
+
+
+def issue(user, badge, now=None):
+    """Award `badge` to `user` (with its `earned` statement) and return the award."""
+    award = BadgeAward(
+        badge=badge,
+        user=user,
+        issued_on=now or timezone.now(),
+    )
+    award.recipient_hash = BadgeAward.hash_identity(recipient_email(user), award.salt)
+    try:
+        with transaction.atomic():
+            award.save()
+            award.earned_statement_id = _write_earned(award)
+            award.save(update_fields=["earned_statement_id"])
+    except IntegrityError:  # awarded concurrently: once per agent
+        return BadgeAward.objects.get(badge=badge, user=user)
+    return award
+
+
+def recipient_email(user):
+    return (user.email or f"{user.xapi_account_name}@invalid").strip().lower()
+
+
+def evaluate(user, now=None):
+    """Award every active badge whose rule now holds; revoke (kind rule) those that no longer hold.
+
+    A fixed number of queries per agent: completed modules, trainer counts, entry modules, badges (with
+    their modules) and the agent's awards. Returns the list of newly awarded or reinstated awards.
+    """
+    from parcours.models import ModulePage
+
+    completed_ids = set(
+        Progress.objects.filter(user=user, status=Progress.Status.COMPLETED).values_list("module_id", flat=True)
+    )
+    trainer = TrainerProgress.objects.filter(user=user).first()
+    entry_ids = set(ModulePage.objects.filter(is_entry_module=True).values_list("id", flat=True))
+    badges = list(Badge.objects.filter(active=True).prefetch_related("modules"))
+    awards = {a.badge_id: a for a in BadgeAward.objects.filter(user=user)}
+    changed = []
+    for badge in badges:
+        holds = rule_holds(badge, completed_ids, entry_ids, trainer)
+        award = awards.get(badge.pk)
+        if holds and award is None:
+            changed.append(issue(user, badge, now=now))
+        elif holds and award.revoked and award.revocation_kind == BadgeAward.RevocationKind.RULE:
+            award.revoked, award.revocation_kind, award.revocation_reason, award.revoked_at = False, "", "", None
+            award.earned_statement_id = _write_earned(award)
+            award.save()
+            changed.append(award)
+        elif not holds and award is not None and not award.revoked:
+            revoke(award, reason="La condition d’obtention du badge n’est plus remplie.", kind="rule", now=now)
+    return changed
+
+
+def revoke(award, reason, by=None, kind=BadgeAward.RevocationKind.ADMIN, now=None):
+    """Revoke an award (its assertion then answers `revoked: true`) and void its `earned` statement."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A revocation needs a reason.")
+    if award.revoked:
+        return award
+    award.revoked = True
+    award.revocation_kind = kind
+    award.revocation_reason = reason[:255]
+    award.revoked_at = now or timezone.now()
+    award.revoked_by = by
+    with transaction.atomic():
+        award.save()
+        _void_earned(award, by=by)
+    return award

@@ -1,0 +1,247 @@
+"""What "Mon parcours" shows, computed in a fixed number of queries whatever the size of the store."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from progress.models import BadgeAward, PathChoice, Progress
+from progress.services import progress as progress_service
+
+RELATED_LIMIT = 6
+
+
+def _url(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _when(dt):
+    return date_format(timezone.localtime(dt), "l j F Y à H\\hi")
+
+
+@dataclass
+class Step:
+    module: object
+    status: str
+    status_label: str
+    chosen: bool = True
+    registration: object = None
+
+
+@dataclass
+class Action:
+    sentence: str
+    label: str
+    url: str
+
+
+@dataclass
+class Dashboard:
+    modules: list
+    entry: object
+    chosen_ids: set
+    steps: list
+    current_index: int
+    upcoming: list
+    pending_evaluations: list
+    awards: list
+    completed_modules: list
+    fiches: list = field(default_factory=list)
+    videos: list = field(default_factory=list)
+    action: Action | None = None
+
+    @property
+    def current_step(self):
+        return self.steps[self.current_index] if self.current_index < len(self.steps) else None
+
+    @property
+    def next_step(self):
+        return self.steps[self.current_index + 1] if self.current_index + 1 < len(self.steps) else None
+
+    @property
+    def all_done(self):
+        return self.current_index >= len(self.steps)
+
+    @property
+    def optional_modules(self):
+        return [m for m in self.modules if not m.is_entry_module]
+
+
+def choose_modules(user, module_ids):
+    """Replace the agent's personal path by these (non-entry, live) modules. Returns the chosen ids."""
+    from parcours.models import ModulePage
+
+    valid = set(ModulePage.objects.live().filter(pk__in=module_ids, is_entry_module=False).values_list("pk", flat=True))
+    with transaction.atomic():
+        PathChoice.objects.filter(user=user).exclude(module_id__in=valid).delete()
+        existing = set(PathChoice.objects.filter(user=user).values_list("module_id", flat=True))
+        PathChoice.objects.bulk_create([PathChoice(user=user, module_id=i) for i in sorted(valid - existing)])
+        progress_service.set_planned(user, valid)
+    return valid
+
+
+def build(user, now=None):
+    from fiches.models import FichePage
+    from parcours.models import ModulePage
+    from training_sessions import services as session_services
+    from training_sessions.models import Registration, Session
+
+    now = now or timezone.now()
+    modules = list(
+        ModulePage.objects.live()
+        .order_by("-is_entry_module", "path")
+        .only("id", "title", "url_path", "path", "depth", "summary", "duration_minutes", "is_entry_module")
+    )
+    entry = next((m for m in modules if m.is_entry_module), None)
+    progress = {p.module_id: p for p in Progress.objects.filter(user=user)}
+    chosen_ids = set(PathChoice.objects.filter(user=user).values_list("module_id", flat=True))
+    upcoming = list(
+        Registration.objects.active()
+        .filter(user=user, session__end__gt=now, session__status=Session.Status.SCHEDULED)
+        .select_related("session__module", "session__location")
+        .order_by("session__start")
+    )
+    upcoming_by_module = {}
+    for registration in upcoming:
+        upcoming_by_module.setdefault(registration.session.module_id, registration)
+
+    labels = dict(Progress.Status.choices)
+    steps = []
+    for module in modules:
+        row = progress.get(module.pk)
+        if not (module.is_entry_module or module.pk in chosen_ids or (row and row.status != Progress.Status.NONE)):
+            continue
+        status = row.status if row else Progress.Status.NONE
+        registration = upcoming_by_module.get(module.pk)
+        if status in (Progress.Status.NONE, Progress.Status.PLANNED) and registration is not None:
+            status = (
+                Progress.Status.WAITING
+                if registration.status == Registration.Status.WAITING
+                else Progress.Status.REGISTERED
+            )
+        if status == Progress.Status.NONE and module.pk in chosen_ids:
+            status = Progress.Status.PLANNED
+        steps.append(
+            Step(
+                module=module,
+                status=status,
+                status_label=str(labels[status]),
+                chosen=module.is_entry_module or module.pk in chosen_ids,
+                registration=registration,
+            )
+        )
+    # Completed steps first (in path order), then the rest: the stepper shows where the agent stands.
+    steps.sort(key=lambda s: (s.status != Progress.Status.COMPLETED, not s.module.is_entry_module))
+    current_index = next((i for i, s in enumerate(steps) if s.status != Progress.Status.COMPLETED), len(steps))
+
+    pending = list(session_services.pending_evaluations(user))
+    awards = list(
+        BadgeAward.objects.filter(user=user, revoked=False)
+        .select_related("badge", "badge__image")
+        .order_by("issued_on")
+    )
+    completed_modules = [s.module for s in steps if s.status == Progress.Status.COMPLETED]
+    related_ids = [s.module.pk for s in steps]
+    fiches = list(
+        FichePage.objects.live()
+        .filter(related_module_id__in=related_ids)
+        .select_related("related_module")
+        .order_by("related_module_id", "title")[:RELATED_LIMIT]
+    )
+    videos = _related_videos(related_ids)
+    dashboard = Dashboard(
+        modules=modules,
+        entry=entry,
+        chosen_ids=chosen_ids,
+        steps=steps,
+        current_index=current_index,
+        upcoming=upcoming,
+        pending_evaluations=pending,
+        awards=awards,
+        completed_modules=completed_modules,
+        fiches=fiches,
+        videos=videos,
+    )
+    dashboard.action = next_action(dashboard, now)
+    return dashboard
+
+
+def _related_videos(module_ids):
+    try:
+        from videos.models import VideoPage
+    except ImportError:
+        return []
+    return list(
+        VideoPage.objects.live()
+        .filter(related_module_id__in=module_ids)
+        .select_related("related_module")
+        .order_by("related_module_id", "title")[:RELATED_LIMIT]
+    )
+
+
+def _next_open_session(module, now):
+    from training_sessions import services as session_services
+
+    for session in session_services.next_sessions_of([module], limit=10, now=now):
+        if session.places_left > 0:
+            return session
+    return None
+
+
+def next_action(dashboard, now):
+    """The one useful thing to do now, as a sentence and a button (at most one more query)."""
+    for step in dashboard.steps[dashboard.current_index :]:
+        if step.status in (Progress.Status.REGISTERED, Progress.Status.WAITING, Progress.Status.ATTENDED):
+            continue
+        session = _next_open_session(step.module, now)
+        if session is not None:
+            return Action(
+                _("Register for the next session of “%(module)s”, on %(date)s in %(place)s (%(places)s places left).")
+                % {
+                    "module": step.module.title,
+                    "date": _when(session.start),
+                    "place": session.place_label,
+                    "places": session.places_left,
+                },
+                _("Register"),
+                _url("training_sessions:detail", session.pk) or step.module.url,
+            )
+        return Action(
+            _("No session of “%(module)s” has places left for now: see the module and its sessions.")
+            % {"module": step.module.title},
+            _("See the module"),
+            step.module.url,
+        )
+    if dashboard.pending_evaluations:
+        registration = dashboard.pending_evaluations[0]
+        return Action(
+            _("Tell us what you thought of the session “%(module)s” of %(date)s.")
+            % {"module": registration.session.module.title, "date": _when(registration.session.start)},
+            _("Rate the session"),
+            _url("training_sessions:evaluate", registration.session_id),
+        )
+    for step in dashboard.steps[dashboard.current_index :]:
+        if step.registration is not None:
+            session = step.registration.session
+            if step.status == Progress.Status.WAITING:
+                sentence = _(
+                    "You are on the waiting list of “%(module)s” on %(date)s: we will tell you if a place frees up."
+                )
+            else:
+                sentence = _("Your next session: “%(module)s”, on %(date)s in %(place)s.")
+            return Action(
+                sentence % {"module": session.module.title, "date": _when(session.start), "place": session.place_label},
+                _("See the session"),
+                _url("training_sessions:detail", session.pk),
+            )
+    return Action(
+        _("Your path is up to date: choose new modules to go further."),
+        _("Choose modules"),
+        "#choisir",
+    )

@@ -1,0 +1,252 @@
+"""Personal data (RGPD): export everything held about an agent, and carry out erasure requests.
+
+Erasure keeps the anonymous facts the programme needs for its statistics (a registration in a session, an
+attendance, ratings without their comment) attached to an anonymised, inactive account, and removes or
+anonymises everything that identifies the agent:
+
+- the user row: username replaced by a random one, names, email, directorate, work site cleared, a new
+  random xAPI account name, unusable password, no groups, inactive;
+- the agent's statements (actor = their account) are deleted from the store here; their ids are kept on the
+  erasure request, the *erasure list* the training department's LRS pulls to void its copies
+  (`GET /mon-parcours/effacements.json`, HTTP Basic with an xAPI credential holding the all/read or all
+  scope, or `manage.py process_erasure --list`);
+- statements of other agents that name them (as instructor) get the account name replaced by the new
+  random one, in the parsed statement and its exact text;
+- progress, personal path and trainer counters deleted; badges revoked (reason: erasure) and detached;
+  attestations revoked, detached and emptied; evaluation comments cleared.
+"""
+
+import json
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress, TrainerProgress
+
+
+class ErasureError(Exception):
+    """A refused erasure action, with a French message."""
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def export(user):
+    """Everything held about the agent, as a JSON-serialisable dict (a fixed number of queries)."""
+    from learning_records.models import Statement
+    from training_sessions.models import Evaluation, Facilitation, Registration
+
+    registrations = Registration.objects.filter(user=user).select_related("session__module", "session__location")
+    evaluations = Evaluation.objects.filter(registration__user=user).select_related("registration__session__module")
+    facilitations = Facilitation.objects.filter(user=user).select_related("session__module", "organisation")
+    data = {
+        "format": "passinnov-personal-data/1",
+        "exported_at": timezone.now().isoformat(),
+        "profile": {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "directorate": str(user.directorate) if user.directorate_id else None,
+            "work_site": str(user.work_location) if user.work_location_id else None,
+            "xapi_account_name": user.xapi_account_name,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+        },
+        "personal_path": [
+            {"module": c.module.title, "chosen_at": _iso(c.created_at)}
+            for c in PathChoice.objects.filter(user=user).select_related("module")
+        ],
+        "registrations": [
+            {
+                "session": str(r.session.activity_uuid),
+                "module": r.session.module.title,
+                "start": _iso(r.session.start),
+                "site": r.session.place_label,
+                "status": r.status,
+                "registration": str(r.registration_uuid),
+                "registered_at": _iso(r.created_at),
+                "cancelled_at": _iso(r.cancelled_at),
+                "attendance": r.attendance,
+            }
+            for r in registrations
+        ],
+        "evaluations": [
+            {
+                "module": e.registration.session.module.title,
+                "session_start": _iso(e.registration.session.start),
+                "overall": e.overall,
+                "content": e.content,
+                "facilitation": e.facilitation,
+                "usefulness": e.usefulness,
+                "comment": e.comment,
+                "created_at": _iso(e.created_at),
+            }
+            for e in evaluations
+        ],
+        "facilitations": [
+            {
+                "session": str(f.session.activity_uuid),
+                "module": f.session.module.title,
+                "start": _iso(f.session.start),
+                "role": f.role,
+                "organisation": str(f.organisation),
+            }
+            for f in facilitations
+        ],
+        "progress": [
+            {
+                "module": p.module.title,
+                "status": p.status,
+                "planned": p.planned,
+                "registered": p.registered,
+                "attended": p.attended,
+                "completed": p.completed,
+            }
+            for p in Progress.objects.filter(user=user).select_related("module")
+        ],
+        "trainer_progress": [
+            {"led": t.led, "co_facilitated": t.co_facilitated} for t in TrainerProgress.objects.filter(user=user)
+        ],
+        "badges": [
+            {
+                "badge": a.badge.name,
+                "assertion": a.assertion_url(),
+                "issued_on": _iso(a.issued_on),
+                "revoked": a.revoked,
+                "revocation_reason": a.revocation_reason,
+            }
+            for a in BadgeAward.objects.filter(user=user).select_related("badge")
+        ],
+        "attestations": [
+            {
+                "code": a.code,
+                "kind": a.kind,
+                "issued_at": _iso(a.issued_at),
+                "current": a.is_current,
+                "content": a.content,
+            }
+            for a in Attestation.objects.filter(user=user)
+        ],
+        "erasure_requests": [
+            {"status": r.status, "requested_at": _iso(r.requested_at), "processed_at": _iso(r.processed_at)}
+            for r in ErasureRequest.objects.filter(user=user)
+        ],
+        "statements": [
+            s.data
+            for s in Statement.objects.filter(actor_account_name=user.xapi_account_name)
+            .only("data", "stored")
+            .order_by("stored")
+            .iterator(chunk_size=1000)
+        ],
+    }
+    return data
+
+
+def request_erasure(user):
+    """The agent asks for erasure; one pending request at a time. Returns (request, created)."""
+    existing = ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.PENDING).first()
+    if existing:
+        return existing, False
+    return ErasureRequest.objects.create(user=user), True
+
+
+def _replace_in(value, old, new):
+    return json.loads(json.dumps(value).replace(old, new))
+
+
+def process(erasure_request, by=None, now=None):
+    """Carry out a pending erasure request. Returns the request (status done, with its statement ids)."""
+    from learning_records.models import Statement
+    from training_sessions.models import Evaluation
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        erasure_request = ErasureRequest.objects.select_for_update().get(pk=erasure_request.pk)
+        if erasure_request.status != ErasureRequest.Status.PENDING:
+            raise ErasureError("Cette demande d’effacement a déjà été traitée.")
+        user = erasure_request.user
+        if user is None:
+            raise ErasureError("Cette demande ne correspond plus à aucun compte.")
+        if user.is_superuser:
+            raise ErasureError("Le compte d’un superutilisateur ne s’efface pas par cette procédure.")
+        old_account = user.xapi_account_name
+        new_account = secrets.token_hex(16)
+
+        # Statements: the agent's own are removed here and listed for the LRS; others naming them are rewritten.
+        own = Statement.objects.filter(actor_account_name=old_account)
+        statement_ids = [str(i) for i in own.order_by("stored").values_list("statement_id", flat=True)]
+        own.delete()
+        for statement in Statement.objects.filter(exact__contains=old_account).only("data", "exact"):
+            statement.data = _replace_in(statement.data, old_account, new_account)
+            statement.exact = statement.exact.replace(old_account, new_account)
+            statement.save(update_fields=["data", "exact"])
+        Statement.objects.filter(user=user).update(user=None)
+
+        Progress.objects.filter(user=user).delete()
+        PathChoice.objects.filter(user=user).delete()
+        TrainerProgress.objects.filter(user=user).delete()
+        BadgeAward.objects.filter(user=user).update(
+            user=None,
+            revoked=True,
+            revocation_kind=BadgeAward.RevocationKind.ERASURE,
+            revocation_reason="Données personnelles effacées à la demande du titulaire.",
+            revoked_at=now,
+            recipient_hash="",
+        )
+        Attestation.objects.filter(user=user).update(
+            user=None, revoked=True, revocation_reason="Données personnelles effacées.", content={}
+        )
+        Evaluation.objects.filter(registration__user=user).update(comment="")
+
+        user.username = f"efface-{secrets.token_hex(8)}"
+        user.first_name = ""
+        user.last_name = ""
+        user.email = ""
+        user.directorate = None
+        user.work_location = None
+        user.xapi_account_name = new_account
+        user.is_active = False
+        user.is_staff = False
+        user.last_login = None
+        user.set_unusable_password()
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()
+        _clear_wagtail_profile(user)
+
+        erasure_request.status = ErasureRequest.Status.DONE
+        erasure_request.processed_at = now
+        erasure_request.processed_by = by
+        erasure_request.statement_ids = statement_ids
+        erasure_request.save()
+    _drop_sessions(user)
+    return erasure_request
+
+
+def _clear_wagtail_profile(user):
+    from wagtail.users.models import UserProfile
+
+    UserProfile.objects.filter(user=user).delete()
+
+
+def _drop_sessions(user):
+    """Sign the erased account out everywhere (database sessions)."""
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.all().iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+
+
+def erasure_list(since=None):
+    """What the LRS needs: for each erasure carried out, when, and the statement ids to void."""
+    done = ErasureRequest.objects.filter(status=ErasureRequest.Status.DONE).order_by("processed_at", "pk")
+    if since is not None:
+        done = done.filter(processed_at__gt=since)
+    return {
+        "erasures": [{"id": r.pk, "processed_at": _iso(r.processed_at), "statement_ids": r.statement_ids} for r in done]
+    }

@@ -1,0 +1,267 @@
+"""Mon parcours, badges, attestations and personal data: thin views over progress.services."""
+
+import base64
+import binascii
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from progress.forms import ErasureForm, PathForm, VerificationForm
+from progress.models import Attestation, Badge, BadgeAward, ErasureRequest
+from progress.services import attestations, dashboard, openbadges, personal_data
+
+JSON_LD = "application/ld+json"
+
+
+# --- Mon parcours -------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def index(request):
+    data = dashboard.build(request.user)
+    if request.method == "POST":
+        form = PathForm(request.POST, modules=data.modules)
+        if form.is_valid():
+            dashboard.choose_modules(request.user, [int(v) for v in form.cleaned_data["modules"]])
+            messages.success(request, _("Your personal path has been saved."))
+            return redirect("mon_parcours:index")
+        status = 400
+    else:
+        form = PathForm(initial={"modules": [str(i) for i in data.chosen_ids]}, modules=data.modules)
+        status = 200
+    return render(
+        request,
+        "progress/index.html",
+        {"title": _("My path"), "dashboard": data, "form": form},
+        status=status,
+    )
+
+
+def _file_response(content, content_type, filename, attachment=True):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def baked_badge(request, uuid):
+    """The agent's own badge as a baked PNG (Open Badges Baking: `openbadges` iTXt chunk)."""
+    award = get_object_or_404(
+        BadgeAward.objects.select_related("badge", "badge__image"), uuid=uuid, user=request.user, revoked=False
+    )
+    png = openbadges.baked_award_png(award)
+    response = _file_response(png, "image/png", f"badge-{slugify(award.badge.name)}.png")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Attestations -------------------------------------------------------------------------------------
+
+
+def _attestation_response(attestation, filename):
+    response = _file_response(attestations.render_pdf(attestation), "application/pdf", filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _nothing_to_attest(request, message):
+    messages.error(request, message)
+    return redirect("mon_parcours:index")
+
+
+@require_safe
+def path_attestation(request):
+    try:
+        attestation = attestations.issue(request.user, Attestation.Kind.PATH)
+    except attestations.NothingToAttest:
+        return _nothing_to_attest(request, _("You have not completed any module yet: there is nothing to attest."))
+    return _attestation_response(attestation, "attestation-passinnov.pdf")
+
+
+@require_safe
+def module_attestation(request, module_id):
+    from parcours.models import ModulePage
+
+    module = get_object_or_404(ModulePage, pk=module_id)
+    try:
+        attestation = attestations.issue(request.user, Attestation.Kind.MODULE, module=module)
+    except attestations.NothingToAttest:
+        return _nothing_to_attest(
+            request,
+            _("You have not completed the module “%(module)s”: there is nothing to attest.") % {"module": module.title},
+        )
+    return _attestation_response(attestation, f"attestation-{slugify(module.title)}.pdf")
+
+
+@require_http_methods(["GET", "HEAD"])
+def verify_form(request):
+    form = VerificationForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("mon_parcours:verify_attestation", code=form.cleaned_data["code"])
+    return render(
+        request,
+        "progress/verify.html",
+        {"title": _("Check an attestation"), "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_safe
+def verify_attestation(request, code):
+    attestation = Attestation.objects.filter(code=code.upper()).first()
+    context = {"title": _("Check an attestation"), "form": VerificationForm(initial={"code": code}), "code": code}
+    if attestation is None:
+        context["result"] = {"state": "unknown", "message": _("No attestation has this code: it is not genuine.")}
+        return render(request, "progress/verify.html", context, status=404)
+    state, message = attestations.status(attestation)
+    context.update(
+        result={"state": state, "message": message},
+        attestation=attestation,
+        lines=attestations.module_lines(attestation.content),
+    )
+    return render(request, "progress/verify.html", context)
+
+
+# --- Personal data ------------------------------------------------------------------------------------
+
+
+@require_safe
+def my_data(request):
+    pending = ErasureRequest.objects.filter(user=request.user, status=ErasureRequest.Status.PENDING).first()
+    return render(
+        request,
+        "progress/my_data.html",
+        {"title": _("My data"), "pending": pending, "form": ErasureForm()},
+    )
+
+
+@require_safe
+def export_data(request):
+    data = personal_data.export(request.user)
+    content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = _file_response(content, "application/json; charset=utf-8", "mes-donnees-passinnov.json")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def request_erasure(request):
+    form = ErasureForm(request.POST)
+    if not form.is_valid():
+        pending = ErasureRequest.objects.filter(user=request.user, status=ErasureRequest.Status.PENDING).first()
+        return render(
+            request, "progress/my_data.html", {"title": _("My data"), "pending": pending, "form": form}, status=400
+        )
+    _request, created = personal_data.request_erasure(request.user)
+    if created:
+        messages.success(request, _("Your erasure request has been recorded: an administrator will carry it out."))
+    else:
+        messages.info(request, _("You already have an erasure request in progress."))
+    return redirect("mon_parcours:my_data")
+
+
+def _credential_from_basic(request):
+    from learning_records.models import Credential
+
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header.startswith("Basic "):
+        return None
+    try:
+        key, _sep, secret = base64.b64decode(header[6:]).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    credential = Credential.objects.filter(key=key, active=True).first()
+    if credential is None or not credential.check_secret(secret):
+        return None
+    return credential
+
+
+@login_not_required
+@never_cache
+@require_safe
+def erasure_list(request):
+    """The erasure list for the LRS: statement ids to void. HTTP Basic, xAPI credential with all/read or all."""
+    credential = _credential_from_basic(request)
+    if credential is None:
+        response = JsonResponse({"error": "authentication required"}, status=401)
+        response["WWW-Authenticate"] = 'Basic realm="PassInnov"'
+        return response
+    if not credential.has_scope("all/read", "all"):
+        return JsonResponse({"error": "the credential needs the all/read scope"}, status=403)
+    since = None
+    if request.GET.get("since"):
+        from django.utils.dateparse import parse_datetime
+
+        try:
+            since = parse_datetime(request.GET["since"])
+        except ValueError:
+            since = None
+        if since is None:
+            return JsonResponse({"error": "since must be an ISO 8601 timestamp with a time zone"}, status=400)
+    return JsonResponse(personal_data.erasure_list(since=since))
+
+
+# --- Open Badges 2.0 (public) -------------------------------------------------------------------------
+
+
+def _json_ld(data, status=200):
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type=f"{JSON_LD}; charset=utf-8", status=status
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@login_not_required
+@require_safe
+def ob_issuer(request):
+    return _json_ld(openbadges.issuer_json())
+
+
+@login_not_required
+@require_safe
+def ob_badge(request, uuid):
+    badge = get_object_or_404(Badge, activity_uuid=uuid)
+    return _json_ld(openbadges.badge_class_json(badge))
+
+
+@login_not_required
+@require_safe
+def ob_badge_image(request, uuid):
+    badge = get_object_or_404(Badge.objects.select_related("image"), activity_uuid=uuid)
+    try:
+        png = openbadges.badge_png(badge)
+    except (OSError, ValueError):
+        raise Http404
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_not_required
+@require_safe
+def ob_assertion(request, uuid):
+    """Hosted Assertion; a revoked one answers 410 Gone with `revoked: true` and its reason (OB 2.0)."""
+    award = get_object_or_404(
+        BadgeAward.objects.select_related("badge").prefetch_related(Prefetch("badge__modules")), uuid=uuid
+    )
+    return _json_ld(openbadges.assertion_json(award), status=410 if award.revoked else 200)
+
+
+def verification_url(code):
+    return reverse("mon_parcours:verify_attestation", args=[code])
