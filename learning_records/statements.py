@@ -196,6 +196,21 @@ def _descriptions(obj, activity_type):
     }.get(activity_type, {"fr-FR": "Page de l’intranet PassInnov", "en-US": "PassInnov intranet page"})
 
 
+ENGLISH_MONTHS = "January February March April May June July August September October November December".split()
+
+
+def _names(obj, activity_type):
+    """fr-FR/en-US names: a session without an English name gets one from its module and date."""
+    names = dict(obj.xapi_names)
+    start = getattr(obj, "start", None)
+    module = getattr(obj, "module", None)
+    if "en-US" not in names and activity_type == TYPE_MEETING and module is not None and start:
+        day = _paris_date(start)
+        module_name = _language_map(module.xapi_names)["en-US"]
+        names["en-US"] = f"{module_name} – {ENGLISH_MONTHS[day.month - 1]} {day.day}, {day.year}, {day:%H:%M}"
+    return names
+
+
 def activity(obj):
     """The activity of a domain object inheriting `XapiActivityMixin`, with a full definition."""
     activity_type = obj.XAPI_ACTIVITY_TYPE
@@ -203,7 +218,7 @@ def activity(obj):
         id=obj.xapi_activity_id,
         definition=tincan.ActivityDefinition(
             type=activity_type,
-            name=_language_map(obj.xapi_names),
+            name=_language_map(_names(obj, activity_type)),
             description=_language_map(_descriptions(obj, activity_type)),
         ),
     )
@@ -259,9 +274,13 @@ def categories_of(obj):
 # --- Assembly -------------------------------------------------------------------------------------------
 
 
+STATEMENT_ORDER = ("id", "actor", "verb", "object", "result", "context", "timestamp", "version")
+
+
 def _to_dict(statement, *, timestamp, duration=None):
     """tincan's JSON, with its known bugs fixed (microsecond timestamps, PT01H30M00S, float scores)."""
     data = json.loads(statement.to_json(XAPI_VERSION))
+    data = {key: data[key] for key in STATEMENT_ORDER if key in data} | data  # readable order
     data["timestamp"] = timestamp
     result = data.get("result")
     if result is not None:
