@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Home and standard pages")
+
+    def ready(self):
+        from home.editorial import ensure_after_migrate
+
+        post_migrate.connect(ensure_after_migrate, dispatch_uid="home.editorial_workflow")

@@ -5,6 +5,7 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from core.models import SiteSettings
+from home.editorial import ensure_editorial_workflow
 from home.models import HomePage, StandardPage
 
 HOME_INTRO = (
@@ -12,6 +13,24 @@ HOME_INTRO = (
     "(1h30) et pratiques. Le premier module, consacré à l'intelligence collective, est le point d'entrée "
     "unique et obligatoire ; vous choisissez ensuite librement les suivants.</p>"
 )
+
+HOME_BODY = [
+    ("heading", "Apprendre à travailler autrement"),
+    (
+        "paragraph",
+        "<p>Chaque module mêle un temps court d'apports et un temps long de mise en pratique : vous repartez "
+        "avec des outils que vous pouvez utiliser seul, dès le lendemain, avec votre équipe. Les participants "
+        "viennent de toutes les directions des ministères économiques et financiers, ce qui facilite le "
+        "partage d'expériences.</p>",
+    ),
+    (
+        "highlight",
+        {
+            "text": "<p>Les modules sont animés par la Mission innovation avec ImFusio, puis de plus en plus par "
+            "des formateurs internes : vous pourrez, vous aussi, devenir co-animateur.</p>"
+        },
+    ),
+]
 
 STANDARD_PAGES = {
     "accessibilite": (
@@ -112,7 +131,7 @@ def get_or_create_home():
     root = ensure_root()
     home = HomePage.objects.first()
     if home is None:
-        home = HomePage(title="PassInnov", slug="accueil", intro=HOME_INTRO, seo_title="Accueil")
+        home = HomePage(title="PassInnov", slug="accueil", intro=HOME_INTRO, body=HOME_BODY, seo_title="Accueil")
         root.add_child(instance=home)
         home.save_revision().publish()
     # The default Wagtail welcome page, if any, is not ours.
@@ -129,6 +148,21 @@ def get_or_create_home():
         site.site_name = "PassInnov"
         site.save()
     return home
+
+
+def publish_child(parent, model, slug, **fields):
+    """The live child page of `parent` with this slug, created and published when missing (never updated)."""
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is None:
+        tags = fields.pop("tags", ())
+        page = model(slug=slug)
+        for name, value in fields.items():  # setattr also handles StreamFields and parental many-to-many
+            setattr(page, name, value)
+        if tags:
+            page.tags.add(*tags)
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+    return page
 
 
 def get_or_create_standard_page(parent, slug, title, intro, body):
@@ -152,4 +186,5 @@ def load(stdout=None):
     site_settings.legal_notice_page = pages["mentions-legales"]
     site_settings.personal_data_page = pages["donnees-personnelles"]
     site_settings.save()
+    ensure_editorial_workflow()
     return home
