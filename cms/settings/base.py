@@ -194,6 +194,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILEMBEDS_FINDERS = []  # no oEmbed: the intranet has no internet access at run time
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # French stemming: a search for "fiche" finds "fiches" (SQLite's backend does not stem).
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "french"
 WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media"}
 
 # Security defaults (production tightens the transport-related ones)
