@@ -1,0 +1,250 @@
+"""Push delivery of the statement log to external LRS (see docs/lrs-delivery.md).
+
+The store is an ordered log (`Statement.stored` is unique and strictly increasing), so each endpoint keeps a
+cursor: the (`stored`, `id`) of the last statement it acknowledged. A pass sends what follows the cursor,
+in batches, and moves the cursor only after the LRS answered 200 or 204. Statement ids are fixed by the
+store, so a batch sent twice (the answer was lost, the worker crashed before saving the cursor) is not
+stored twice: a conformant LRS ignores an identical statement it already has, and a 409 on a batch falls
+back to one statement at a time, where a 409 is checked with `GET ?statementId=`.
+
+One worker per endpoint, even when several application servers run `deliver_statements`: a PostgreSQL
+session-level advisory lock (released by PostgreSQL itself if the worker dies), or on SQLite a lease
+(owner + expiry) taken by a conditional UPDATE.
+"""
+
+import json
+import logging
+import os
+import random
+import socket
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import requests
+from django.conf import settings
+from django.db import connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from pilotage.models import LrsEndpoint
+
+logger = logging.getLogger(__name__)
+
+XAPI_VERSION = "1.0.3"
+# First key of PostgreSQL's two-int advisory lock: a constant for "LRS delivery", the endpoint id second.
+ADVISORY_LOCK_NAMESPACE = 0x50494C4F  # "PILO"
+SUCCESS = {200, 204}
+
+
+def setting(name, default):
+    return getattr(settings, name, default)
+
+
+def connect_timeout():
+    return setting("PASSINNOV_LRS_CONNECT_TIMEOUT", 5)
+
+
+def settle_delay():
+    """Statements younger than this are left for the next pass, so that a transaction that took its
+    `stored` value earlier but committed later is never skipped by a cursor that already moved past it."""
+    return timedelta(seconds=setting("PASSINNOV_LRS_SETTLE_SECONDS", 5))
+
+
+def backoff_delay(failures):
+    """Exponential backoff with a little jitter: base, 2×base, 4×base… capped."""
+    base = setting("PASSINNOV_LRS_RETRY_BASE_SECONDS", 10)
+    cap = setting("PASSINNOV_LRS_RETRY_MAX_SECONDS", 3600)
+    delay = min(cap, base * 2 ** max(0, failures - 1))
+    return timedelta(seconds=delay * random.uniform(1.0, 1.2))
+
+
+def worker_name():
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class DeliveryError(Exception):
+    """The LRS did not acknowledge a batch; the message is stored as the endpoint's last error."""
+
+
+def describe_response(response):
+    body = response.text[:300].strip()
+    return f"HTTP {response.status_code} from {response.url}" + (f": {body}" if body else "")
+
+
+class LrsClient:
+    """Minimal xAPI client: POST batches, GET one statement by id. Every call has a timeout."""
+
+    def __init__(self, endpoint, session=None):
+        self.endpoint = endpoint
+        self.session = session or requests.Session()
+        self.session.auth = (endpoint.username, endpoint.password)
+        self.session.headers.update({"X-Experience-API-Version": XAPI_VERSION, "User-Agent": "PassInnov/1.0"})
+        self.timeout = (connect_timeout(), endpoint.timeout)
+
+    def request(self, method, **kwargs):
+        try:
+            return self.session.request(method, self.endpoint.statements_url, timeout=self.timeout, **kwargs)
+        except requests.Timeout as exc:
+            raise DeliveryError(f"No answer from {self.endpoint.statements_url} within the timeout ({exc})")
+        except requests.RequestException as exc:
+            raise DeliveryError(f"Cannot reach {self.endpoint.statements_url}: {exc}")
+
+    def post(self, payloads):
+        return self.request(
+            "POST", data=json.dumps(payloads, ensure_ascii=False).encode(), headers={"Content-Type": "application/json"}
+        )
+
+    def exists(self, statement_id):
+        response = self.request("GET", params={"statementId": str(statement_id)})
+        if response.status_code == 200:
+            # The spec answers the statement itself; some LRS (Ralph) answer an empty StatementResult.
+            try:
+                body = response.json()
+            except ValueError:
+                raise DeliveryError(describe_response(response))
+            return isinstance(body, dict) and body.get("id") == str(statement_id)
+        if response.status_code == 404:
+            return False
+        raise DeliveryError(describe_response(response))
+
+    def send(self, statements):
+        """Deliver statements (already in order); raise DeliveryError unless every one is acknowledged."""
+        response = self.post([s.data for s in statements])
+        if response.status_code in SUCCESS:
+            return
+        if response.status_code != 409:
+            raise DeliveryError(describe_response(response))
+        # 409: the LRS already holds at least one of these ids (an earlier attempt whose answer was lost).
+        logger.info("%s answered 409 to a batch: sending its %d statements one by one", self.endpoint, len(statements))
+        for statement in statements:
+            response = self.post([statement.data])
+            if response.status_code in SUCCESS:
+                continue
+            if response.status_code == 409 and self.exists(statement.statement_id):
+                continue  # already delivered: nothing to do, and nothing duplicated
+            raise DeliveryError(describe_response(response))
+
+
+@contextmanager
+def endpoint_lock(endpoint, owner):
+    """Yield True when this process is the only worker for the endpoint, False when another one is."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, endpoint.pk])
+            acquired = cursor.fetchone()[0]
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, endpoint.pk])
+        return
+    acquired = renew_lease(endpoint, owner)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            LrsEndpoint.objects.filter(pk=endpoint.pk, lease_owner=owner).update(lease_owner="", lease_expires_at=None)
+
+
+def lease_duration(endpoint):
+    return timedelta(seconds=connect_timeout() + endpoint.timeout + 60)
+
+
+def renew_lease(endpoint, owner):
+    """Take or extend the lease in one conditional UPDATE (atomic on every database)."""
+    now = timezone.now()
+    free = Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now) | Q(lease_owner=owner)
+    updated = LrsEndpoint.objects.filter(free, pk=endpoint.pk).update(
+        lease_owner=owner, lease_expires_at=now + lease_duration(endpoint)
+    )
+    return updated == 1
+
+
+@dataclass
+class PassResult:
+    endpoint: str
+    delivered: int = 0
+    batches: int = 0
+    skipped: str = ""  # "inactive", "backoff" or "locked"
+    error: str = ""
+
+
+def record_success(endpoint, last, count):
+    now = timezone.now()
+    LrsEndpoint.objects.filter(pk=endpoint.pk).update(
+        cursor_stored=last.stored,
+        cursor_statement_id=last.statement_id,
+        delivered_count=F("delivered_count") + count,
+        last_success_at=now,
+        consecutive_failures=0,
+        next_attempt_at=None,
+    )
+    endpoint.cursor_stored, endpoint.cursor_statement_id = last.stored, last.statement_id
+
+
+def record_failure(endpoint, message):
+    endpoint.refresh_from_db(fields=["consecutive_failures"])
+    failures = endpoint.consecutive_failures + 1
+    now = timezone.now()
+    LrsEndpoint.objects.filter(pk=endpoint.pk).update(
+        consecutive_failures=failures,
+        last_error=message[:2000],
+        last_error_at=now,
+        next_attempt_at=now + backoff_delay(failures),
+    )
+    logger.warning("Delivery to %s failed (%d in a row): %s", endpoint, failures, message)
+
+
+def deliver(endpoint, *, owner=None, stop=None, max_batches=None, ignore_backoff=False, session=None):
+    """One delivery pass to one endpoint: send every settled statement after its cursor, batch by batch."""
+    result = PassResult(endpoint=endpoint.name)
+    if not endpoint.active:
+        result.skipped = "inactive"
+        return result
+    if not ignore_backoff and not endpoint.is_due():
+        result.skipped = "backoff"
+        return result
+    owner = owner or worker_name()
+    with endpoint_lock(endpoint, owner) as acquired:
+        if not acquired:
+            result.skipped = "locked"
+            return result
+        endpoint.refresh_from_db()  # another worker may have moved the cursor since we read the row
+        client = LrsClient(endpoint, session=session)
+        batch_size = max(1, min(endpoint.batch_size, 1000))
+        while not (stop is not None and stop.is_set()):
+            if max_batches is not None and result.batches >= max_batches:
+                break
+            horizon = timezone.now() - settle_delay()
+            batch = list(
+                endpoint.pending_statements()
+                .filter(stored__lte=horizon)
+                .only("statement_id", "stored", "data")[:batch_size]
+            )
+            if not batch:
+                break
+            try:
+                client.send(batch)
+            except DeliveryError as exc:
+                result.error = str(exc)
+                record_failure(endpoint, result.error)
+                break
+            record_success(endpoint, batch[-1], len(batch))
+            result.delivered += len(batch)
+            result.batches += 1
+            if connection.vendor != "postgresql" and not renew_lease(endpoint, owner):
+                result.error = "lease lost"
+                break
+    return result
+
+
+def deliver_all(*, stop=None, names=None, owner=None):
+    """One pass over every active endpoint (or the named ones)."""
+    endpoints = LrsEndpoint.objects.active()
+    if names:
+        endpoints = endpoints.filter(name__in=names)
+    owner = owner or worker_name()
+    return [deliver(endpoint, owner=owner, stop=stop) for endpoint in endpoints]

@@ -1,0 +1,220 @@
+"""CSV and XLSX exports of registrations, attendance and evaluations, with the dashboard's filters.
+
+CSV: UTF-8 with a byte order mark (Excel then reads the accents), `;` as separator (the French Excel default,
+since `,` is the decimal separator), CRLF line ends, dates as `YYYY-MM-DD HH:MM` in the site's time zone.
+XLSX (openpyxl): the same header and rows, dates as real date cells. Cells that a spreadsheet would take
+for a formula (`=`, `+`, `-`, `@`) are prefixed with an apostrophe in both formats.
+Evaluations are exported without the agent's identity: satisfaction answers stay anonymous.
+"""
+
+import csv
+import io
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+
+KINDS = {
+    "inscriptions": gettext_lazy("registrations"),
+    "presences": gettext_lazy("attendance"),
+    "evaluations": gettext_lazy("evaluations"),
+}
+FORMATS = ("csv", "xlsx")
+DATE_FORMAT = "%Y-%m-%d %H:%M"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def local(value):
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def session_columns():
+    return [_("Session date"), _("Module"), _("Site")]
+
+
+def session_values(row):
+    return [local(row["session__start"]), row["session__module__title"], row["session__location__name"] or _("Remote")]
+
+
+def registrations(filters, now=None):
+    from training_sessions.models import Registration
+
+    statuses = dict(Registration.Status.choices)
+    attendance = dict(Registration.Attendance.choices)
+    header = session_columns() + [
+        _("Last name"),
+        _("First name"),
+        _("Username"),
+        _("Directorate"),
+        _("Agent's work site"),
+        _("Status"),
+        _("Registered at"),
+        _("Attendance"),
+    ]
+    rows = (
+        filters.registrations()
+        .order_by("session__start", "session_id", "created_at", "pk")
+        .values(
+            "session__start",
+            "session__module__title",
+            "session__location__name",
+            "user__last_name",
+            "user__first_name",
+            "user__username",
+            "user__directorate__acronym",
+            "user__work_location__name",
+            "status",
+            "created_at",
+            "attendance",
+        )
+    )
+
+    def generate():
+        for row in rows.iterator(chunk_size=2000):
+            yield session_values(row) + [
+                row["user__last_name"],
+                row["user__first_name"],
+                row["user__username"],
+                row["user__directorate__acronym"] or "",
+                row["user__work_location__name"] or "",
+                str(statuses.get(row["status"], row["status"])),
+                local(row["created_at"]),
+                str(attendance[row["attendance"]]) if row["attendance"] else "",
+            ]
+
+    return header, generate()
+
+
+def attendance(filters, now=None):
+    """Registered agents of the sessions already held, with their attendance (marked or not yet)."""
+    from training_sessions.models import Registration
+
+    now = now or timezone.now()
+    labels = dict(Registration.Attendance.choices)
+    header = session_columns() + [
+        _("Last name"),
+        _("First name"),
+        _("Username"),
+        _("Directorate"),
+        _("Attendance"),
+        _("Marked at"),
+    ]
+    rows = (
+        filters.registrations()
+        .filter(status=Registration.Status.REGISTERED, session__start__lte=now)
+        .order_by("session__start", "session_id", "user__last_name", "user__first_name", "pk")
+        .values(
+            "session__start",
+            "session__module__title",
+            "session__location__name",
+            "user__last_name",
+            "user__first_name",
+            "user__username",
+            "user__directorate__acronym",
+            "attendance",
+            "attendance_marked_at",
+        )
+    )
+
+    def generate():
+        for row in rows.iterator(chunk_size=2000):
+            yield session_values(row) + [
+                row["user__last_name"],
+                row["user__first_name"],
+                row["user__username"],
+                row["user__directorate__acronym"] or "",
+                str(labels[row["attendance"]]) if row["attendance"] else _("not marked"),
+                local(row["attendance_marked_at"]),
+            ]
+
+    return header, generate()
+
+
+def evaluations(filters, now=None):
+    header = session_columns() + [
+        _("Overall rating"),
+        _("Content"),
+        _("Facilitation"),
+        _("Usefulness"),
+        _("Comment"),
+        _("Answered at"),
+    ]
+    rows = (
+        filters.evaluations()
+        .order_by("registration__session__start", "registration__session_id", "created_at", "pk")
+        .values(
+            "registration__session__start",
+            "registration__session__module__title",
+            "registration__session__location__name",
+            "overall",
+            "content",
+            "facilitation",
+            "usefulness",
+            "comment",
+            "created_at",
+        )
+    )
+
+    def generate():
+        for row in rows.iterator(chunk_size=2000):
+            session = {key.removeprefix("registration__"): value for key, value in row.items()}
+            yield session_values(session) + [
+                row["overall"],
+                row["content"],
+                row["facilitation"],
+                row["usefulness"],
+                row["comment"],
+                local(row["created_at"]),
+            ]
+
+    return header, generate()
+
+
+BUILDERS = {"inscriptions": registrations, "presences": attendance, "evaluations": evaluations}
+
+
+def csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(DATE_FORMAT)
+    return safe(str(value)) if isinstance(value, str) else value
+
+
+def to_csv(header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(header, rows, title):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(title)[:31])
+    sheet.append([str(value) for value in header])
+    for row in rows:
+        sheet.append([safe(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def build(kind, fmt, filters, now=None):
+    """(content, content type, file name) of one export."""
+    header, rows = BUILDERS[kind](filters, now=now)
+    stamp = f"{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}"
+    filename = f"passinnov-{kind}-{stamp}.{fmt}"
+    if fmt == "csv":
+        return to_csv(header, rows), "text/csv; charset=utf-8", filename
+    content = to_xlsx(header, rows, KINDS[kind])
+    return content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename

@@ -1,0 +1,115 @@
+"""Wagtail admin: external LRS endpoints (administrators) and a link to the dashboard."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from pilotage.access import ALL, dashboard_scope
+from pilotage.models import LrsEndpoint
+
+
+class LrsEndpointForm(WagtailAdminModelForm):
+    """The secret is write-only: never rendered back; left empty on an edit, the stored one is kept."""
+
+    statements_url = forms.URLField(
+        label=_("statements URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("The xAPI statements resource, e.g. https://lrs.example/xAPI/statements"),
+    )
+    password = forms.CharField(
+        label=_("password (secret)"),
+        required=False,
+        strip=False,
+        max_length=255,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text=_("Never shown again once saved. Leave empty to keep the current one."),
+    )
+
+    class Meta:
+        model = LrsEndpoint
+        fields = ["name", "statements_url", "username", "password", "batch_size", "timeout", "active"]
+
+    def clean_batch_size(self):
+        value = self.cleaned_data["batch_size"]
+        if not 1 <= value <= 1000:
+            raise forms.ValidationError(_("Choose a batch size between 1 and 1,000."))
+        return value
+
+    def clean_timeout(self):
+        value = self.cleaned_data["timeout"]
+        if not 1 <= value <= 300:
+            raise forms.ValidationError(_("Choose a timeout between 1 and 300 seconds."))
+        return value
+
+    def clean_password(self):
+        value = self.cleaned_data.get("password")
+        if value:
+            return value
+        if self.instance.pk and self.instance.password:
+            return self.instance.password
+        raise forms.ValidationError(_("Give the password (secret) of this account on the LRS."))
+
+
+class LrsEndpointIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().with_lag()
+
+
+class LagColumn(Column):
+    def get_value(self, instance):
+        return instance.lag
+
+
+class LrsEndpointViewSet(ModelViewSet):
+    model = LrsEndpoint
+    icon = "upload"
+    menu_label = _("External LRS")
+    menu_order = 950
+    add_to_admin_menu = True
+    url_prefix = "lrs-externes"
+    index_view_class = LrsEndpointIndexView
+    list_display = [
+        "name",
+        "statements_url",
+        "active",
+        LagColumn("lag", label=_("statements waiting")),
+        DateColumn("last_success_at", label=_("last success")),
+        "consecutive_failures",
+        "last_error",
+    ]
+    search_fields = ["name", "statements_url"]
+
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("statements_url"),
+            MultiFieldPanel([FieldPanel("username"), FieldPanel("password")], heading=_("Credentials (HTTP Basic)")),
+            FieldPanel("batch_size"),
+            FieldPanel("timeout"),
+            FieldPanel("active"),
+        ],
+        base_form_class=LrsEndpointForm,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_lrs_endpoints():
+    return LrsEndpointViewSet("pilotage_lrs")
+
+
+class DashboardMenuItem(MenuItem):
+    def is_shown(self, request):
+        return dashboard_scope(request.user) == ALL
+
+
+@hooks.register("register_admin_menu_item")
+def register_dashboard_link():
+    return DashboardMenuItem(_("Training dashboard"), reverse("pilotage:dashboard"), icon_name="view", order=940)
