@@ -255,6 +255,15 @@ def comparable(data, with_timestamp):
     return data
 
 
+def same_payload(first, second):
+    """Compare two parsed statements per xAPI 1.0.3 (see same_statement)."""
+    with_timestamp = "timestamp" in first and "timestamp" in second
+    try:
+        return comparable(first, with_timestamp) == comparable(second, with_timestamp)
+    except StatementError:
+        return False
+
+
 def same_statement(existing, new_data):
     """Statement comparison (xAPI 1.0.3 Data 2.3.1): ignore id/stored/authority/version; a statement sent
     without a timestamp is compared without it."""
