@@ -1,0 +1,90 @@
+"""Sessions in the Wagtail admin: filterable list with export, the link from a module, cancellation."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.training_sessions import helpers
+from training_sessions import services
+from training_sessions.models import Registration, Session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client_for):
+    return client_for("redacteur")
+
+
+def test_the_sessions_list_filters_and_exports(editor_client, entry, later, animateur, internal, external):
+    internal_session = helpers.make_session(entry, days=3, facilitators=[(animateur, "lead", internal)])
+    mixed = helpers.make_session(
+        later, days=4, facilitators=[(helpers.make_agent(), "lead", external), (animateur, "co-facilitator", internal)]
+    )
+    url = reverse("wagtailsnippets_training_sessions_session:list")
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    by_mode = editor_client.get(url, {"facilitation_mode": "mixed"}).content.decode()
+    assert f"/edit/{mixed.pk}/" in by_mode and f"/edit/{internal_session.pk}/" not in by_mode
+    by_module = editor_client.get(url, {"module": later.pk}).content.decode()
+    assert f"/edit/{mixed.pk}/" in by_module and f"/edit/{internal_session.pk}/" not in by_module
+    export = editor_client.get(url, {"export": "csv", "module": entry.pk})
+    assert export.status_code == 200
+    body = b"".join(export.streaming_content).decode() if export.streaming else export.content.decode()
+    assert entry.title in body and "interne" in body
+
+
+def test_the_facilitation_mode_derives_from_the_facilitators(entry, animateur, internal, external):
+    session = helpers.make_session(entry, facilitators=[(animateur, "lead", internal)])
+    assert session.facilitation_mode == "internal"
+    assert helpers.make_session(entry, days=11).facilitation_mode == ""
+    ext = helpers.make_session(entry, days=12, facilitators=[(helpers.make_agent(), "lead", external)])
+    assert ext.facilitation_mode == "external"
+    assert set(Session.objects.filter_facilitation_mode("external")) >= {ext}
+    assert session not in Session.objects.filter_facilitation_mode("external")
+
+
+def test_a_module_page_links_to_its_sessions_in_the_admin(client_for, entry):
+    response = client_for("admin").get(reverse("wagtailadmin_pages:edit", args=[entry.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"?module={entry.pk}" in html
+
+
+def test_cancelling_in_the_admin_tells_the_registered_agents(editor_client, entry, animateur, internal, on_commit):
+    session = helpers.make_session(entry, days=6, facilitators=[(animateur, "lead", internal)])
+    agent = helpers.make_agent()
+    services.register(agent, session)
+    mail.outbox.clear()
+    url = reverse("wagtailsnippets_training_sessions_session:edit", args=[session.pk])
+    form = editor_client.get(url)
+    assert form.status_code == 200
+    local = session.local_start
+    data = {
+        "module": entry.pk,
+        "start": local.strftime("%Y-%m-%d %H:%M"),
+        "end": session.local_end.strftime("%Y-%m-%d %H:%M"),
+        "location": session.location_id,
+        "room": "",
+        "remote_url": "",
+        "capacity": 12,
+        "registration_deadline": "",
+        "status": "cancelled",
+        "facilitations-TOTAL_FORMS": 1,
+        "facilitations-INITIAL_FORMS": 1,
+        "facilitations-MIN_NUM_FORMS": 0,
+        "facilitations-MAX_NUM_FORMS": 1000,
+        "facilitations-0-id": session.facilitations.get().pk,
+        "facilitations-0-user": animateur.pk,
+        "facilitations-0-role": "lead",
+        "facilitations-0-organisation": internal.pk,
+        "facilitations-0-ORDER": 1,
+        "facilitations-0-DELETE": "",
+    }
+    with on_commit():
+        response = editor_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    session.refresh_from_db()
+    assert session.status == "cancelled"
+    assert Registration.objects.get(session=session).status == "cancelled"
+    assert [m.to for m in mail.outbox] == [[agent.email]] and "annulée" in mail.outbox[0].subject

@@ -1,0 +1,68 @@
+"""Capacity under concurrent registrations, on PostgreSQL (SELECT … FOR UPDATE on the session row)."""
+
+import io
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from tests.training_sessions import helpers
+from training_sessions import services
+from training_sessions.models import Registration
+
+AGENTS = 40
+CAPACITY = 12
+
+
+def _register_all(session, agents):
+    barrier = threading.Barrier(len(agents))
+    results, errors = {}, []
+
+    def worker(agent):
+        try:
+            barrier.wait(timeout=30)
+            results[agent.pk] = services.register(agent, session).status
+        except Exception as exc:  # collected and reported by the test
+            errors.append(repr(exc))
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=worker, args=(agent,)) for agent in agents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results, errors
+
+
+@pytest.mark.postgres
+def test_forty_concurrent_registrations_never_exceed_twelve_places(transactional_db):
+    call_command("load_demo", verbosity=0, skip_index=True, stdout=io.StringIO())
+    session = helpers.make_session(helpers.entry_module(), days=7, capacity=CAPACITY)
+    agents = [helpers.make_agent(f"concurrent-{i:02d}") for i in range(AGENTS)]
+
+    results, errors = _register_all(session, agents)
+
+    assert errors == []
+    assert len(results) == AGENTS
+    registered = Registration.objects.filter(session=session).registered()
+    assert registered.count() == CAPACITY
+    waiting = list(Registration.objects.filter(session=session).with_waiting_position().order_by("waiting_position"))
+    assert [r.waiting_position for r in waiting] == list(range(1, AGENTS - CAPACITY + 1))
+    # Arrival order: every registered agent arrived before every waiting one, the list follows arrival times.
+    last_registered = max(registered.values_list("created_at", flat=True))
+    assert all(r.created_at > last_registered for r in waiting)
+    assert [r.created_at for r in waiting] == sorted(r.created_at for r in waiting)
+    assert [r.waiting_position() for r in waiting[:3]] == [1, 2, 3]
+
+    # One cancellation promotes exactly one agent: the first on the waiting list.
+    leaving = registered.first().user
+    services.cancel_registration(leaving, session)
+    assert Registration.objects.filter(session=session).registered().count() == CAPACITY
+    assert Registration.objects.get(pk=waiting[0].pk).status == "registered"
+    remaining = list(
+        Registration.objects.filter(session=session).with_waiting_position().values_list("pk", "waiting_position")
+    )
+    assert [position for _pk, position in remaining] == list(range(1, AGENTS - CAPACITY))
+    assert [pk for pk, _position in remaining] == [r.pk for r in waiting[1:]]

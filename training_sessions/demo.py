@@ -1,0 +1,390 @@
+"""Demo sessions (idempotent): past and future sessions of every module at Paris – Bercy and in the provinces.
+
+- Every live module gets past sessions (with registrations, attendance and evaluations averaging about
+  4.5/5) and future sessions (with places left, one full with a waiting list, one almost full).
+- Facilitation moves over time from ImFusio alone (external) to mixed teams to the Mission innovation alone
+  (internal), with the demo facilitator "animateur" among the internal facilitators.
+- Participants are extra demo agents who cannot sign in (unusable passwords). The demo account "agent" is
+  registered nowhere: the browser journey starts from a fresh agent.
+- Dates are relative to the day the demo is loaded (Europe/Paris), and each session has a stable
+  activity UUID, so loading twice changes nothing. Statements of past events go through
+  `learning_records.events` once, when their row is created, dated at the event.
+"""
+
+import inspect
+import uuid
+from datetime import datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from core.models import Directorate, Location, Organisation
+from training_sessions.models import Evaluation, Facilitation, Registration, Session
+
+NAMESPACE = uuid.UUID("6f1d7a38-52a4-4c1e-9a57-2b0e7d1c9a11")
+
+SITES = ["Paris – Bercy", "Lyon – Cité administrative", "Lille – Cité administrative", "Bordeaux – Cité administrative"]
+ROOMS = {
+    "Paris – Bercy": "Bâtiment Necker, salle 2051",
+    "Lyon – Cité administrative": "Salle Lumière",
+    "Lille – Cité administrative": "Salle Vauban",
+    "Bordeaux – Cité administrative": "Salle Garonne",
+}
+
+FIRST_NAMES = [
+    "Alice",
+    "Bruno",
+    "Chloé",
+    "David",
+    "Emma",
+    "Fabien",
+    "Gaëlle",
+    "Henri",
+    "Isabelle",
+    "Jules",
+    "Karima",
+    "Léo",
+    "Manon",
+    "Nicolas",
+    "Océane",
+    "Pierre",
+    "Quentin",
+    "Rose",
+    "Samuel",
+    "Théo",
+    "Ursula",
+    "Victor",
+    "Wassim",
+    "Yasmine",
+    "Zoé",
+]
+LAST_NAMES = [
+    "Dubois",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Muller",
+    "Lefèvre",
+    "Faure",
+    "André",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "François",
+    "Legrand",
+    "Gauthier",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Roussel",
+]
+DIRECTORATES = ["DGFiP", "DGDDI", "DGE", "DGT", "INSEE", "SG", "DGCCRF"]
+
+# Trained agents (completed the entry module in the past) and newcomers (fill the future sessions).
+TRAINED_AGENTS = 40
+NEWCOMERS = 25
+PER_PAST_SESSION = 8
+
+# Facilitators: (username, first name, last name, organisation)
+EXTERNAL_FACILITATORS = [
+    ("imfusio.claire", "Claire", "Delmas", "ImFusio"),
+    ("imfusio.marc", "Marc", "Olivier", "ImFusio"),
+]
+INTERNAL_FACILITATORS = [("mi.julie", "Julie", "Caron", "Mission innovation")]
+
+# Entry-module past sessions (days before today) with their facilitation mode, oldest first.
+ENTRY_PAST = [(-330, "external"), (-270, "external"), (-210, "mixed"), (-150, "mixed"), (-90, "internal")]
+# Other modules' past sessions.
+OTHER_PAST = [(-200, "mixed"), (-110, "mixed"), (-45, "internal")]
+# Future sessions of every module: (days ahead, site index offset, capacity, how full).
+FUTURE = [(12, 0, 12, "full"), (26, 1, 15, "open"), (40, 2, 12, "almost full")]
+
+# Overall ratings cycle (average 4.5), criteria derived from it.
+RATINGS = [5, 4, 5, 5, 4, 5, 3, 5, 4, 5]
+COMMENTS = [
+    "Très concret, je vais réutiliser les outils avec mon équipe.",
+    "Animation dynamique, on ne voit pas le temps passer.",
+    "",
+    "J'aurais aimé un peu plus de temps pour la mise en pratique.",
+    "",
+    "Excellent module, bravo aux animateurs !",
+]
+
+
+def _stable_uuid(*parts):
+    return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts))
+
+
+def _at(day, hour, minute=0):
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    return datetime.combine(today + timedelta(days=day), time(hour, minute), tzinfo=tz)
+
+
+def _events():
+    try:
+        from learning_records import events
+    except ImportError:  # the statement store is not installed yet: rows only
+        return None
+    return events
+
+
+def _call(func, *args, timestamp=None, **kwargs):
+    """Call an event function, dated at the event when the function accepts a timestamp."""
+    if func is None:
+        return None
+    if timestamp is not None and "timestamp" in inspect.signature(func).parameters:
+        kwargs["timestamp"] = timestamp
+    result = func(*args, **kwargs)
+    return result[0] if isinstance(result, list | tuple) else result
+
+
+def _users():
+    User = get_user_model()
+    directorates = {d.acronym: d for d in Directorate.objects.filter(acronym__in=DIRECTORATES)}
+    sites = {loc.name: loc for loc in Location.objects.filter(name__in=SITES)}
+    agents = []
+    total = TRAINED_AGENTS + NEWCOMERS
+    existing = {u.username: u for u in User.objects.filter(username__startswith="demo.agent")}
+    for i in range(total):
+        username = f"demo.agent{i + 1:02d}"
+        user = existing.get(username)
+        if user is None:
+            user = User(
+                username=username,
+                first_name=FIRST_NAMES[i % len(FIRST_NAMES)],
+                last_name=LAST_NAMES[(i * 7) % len(LAST_NAMES)],
+                email=f"{username}@passinnov.example",
+                directorate=directorates.get(DIRECTORATES[i % len(DIRECTORATES)]),
+                work_location=sites.get(SITES[i % len(SITES)]),
+            )
+            user.set_unusable_password()
+            user.save()
+        agents.append(user)
+    facilitators = {}
+    for username, first, last, _organisation in EXTERNAL_FACILITATORS + INTERNAL_FACILITATORS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, first_name=first, last_name=last, email=f"{username}@passinnov.example")
+            user.set_unusable_password()
+            user.save()
+        facilitators[username] = user
+    animateur = User.objects.filter(username="animateur").first()
+    return agents, facilitators, animateur
+
+
+def _team(mode, index, facilitators, animateur, organisations):
+    """[(user, role, organisation)] for a facilitation mode; `index` varies who leads."""
+    external = [facilitators[u] for u, *_rest in EXTERNAL_FACILITATORS]
+    internal_pool = [u for u in [animateur, facilitators["mi.julie"]] if u is not None]
+    ext_org, int_org = organisations["ImFusio"], organisations["Mission innovation"]
+    if mode == "external":
+        return [(external[index % 2], "lead", ext_org), (external[(index + 1) % 2], "co-facilitator", ext_org)]
+    if mode == "mixed":
+        return [
+            (external[index % 2], "lead", ext_org),
+            (internal_pool[index % len(internal_pool)], "co-facilitator", int_org),
+        ]
+    lead = internal_pool[index % len(internal_pool)]
+    team = [(lead, "lead", int_org)]
+    others = [u for u in internal_pool if u != lead]
+    if others:
+        team.append((others[0], "co-facilitator", int_org))
+    return team
+
+
+def _session(module, key, day, hour, site, capacity, mode, index, facilitators, animateur, organisations):
+    start = _at(day, hour, 30 if hour == 9 else 0)
+    end = start + timedelta(minutes=module.duration_minutes or 90)
+    values = {
+        "module": module,
+        "start": start,
+        "end": end,
+        "location": site,
+        "room": ROOMS.get(site.name, ""),
+        "capacity": capacity,
+        "registration_deadline": start - timedelta(days=1),
+    }
+    session, created = Session.objects.update_or_create(
+        activity_uuid=_stable_uuid("session", module.activity_uuid, key),
+        defaults=values,
+        create_defaults=values | {"status": Session.Status.SCHEDULED},
+    )
+    team = _team(mode, index, facilitators, animateur, organisations)
+    if created or not session.facilitations.exists():
+        for order, (user, role, organisation) in enumerate(team):
+            Facilitation.objects.get_or_create(
+                session=session, user=user, defaults={"role": role, "organisation": organisation, "sort_order": order}
+            )
+    return session, created
+
+
+def _past_registrations(session, agents, created, events, rating_offset):
+    """Registered, attended (all but one), rated (most), with their statements, when first created."""
+    if not created and session.registrations.exists():
+        return
+    lead = session.lead_facilitation
+    for position, user in enumerate(agents):
+        registered_at = session.start - timedelta(days=20 - position)
+        registration, reg_created = Registration.objects.get_or_create(
+            session=session,
+            user=user,
+            defaults={
+                "status": Registration.Status.REGISTERED,
+                "created_at": registered_at,
+                "registration_uuid": _stable_uuid("registration", session.activity_uuid, user.username),
+                "reminder_sent_at": session.start - timedelta(days=2),
+            },
+        )
+        if not reg_created:
+            continue
+        _call(
+            getattr(events, "registered", None), user, session, registration.registration_uuid, timestamp=registered_at
+        )
+        present = position != len(agents) - 1
+        registration.attendance = Registration.Attendance.PRESENT if present else Registration.Attendance.ABSENT
+        registration.attendance_marked_by = lead.user if lead else None
+        registration.attendance_marked_at = session.end
+        if present:
+            attended = _call(
+                getattr(events, "attended", None),
+                user,
+                session,
+                registration.registration_uuid,
+                instructor=lead.user if lead else None,
+                duration=session.duration,
+                timestamp=session.end,
+            )
+            completed = _call(
+                getattr(events, "completed", None),
+                user,
+                session.module,
+                registration.registration_uuid,
+                timestamp=session.end,
+            )
+            registration.attended_statement_id = getattr(attended, "statement_id", None)
+            registration.completed_statement_id = getattr(completed, "statement_id", None)
+            registration.evaluation_requested_at = session.end
+        registration.save()
+        if present and position < len(agents) - 2:
+            overall = RATINGS[(position + rating_offset) % len(RATINGS)]
+            rated_at = session.end + timedelta(hours=3)
+            evaluation = Evaluation.objects.create(
+                registration=registration,
+                overall=overall,
+                content=min(5, overall + (position % 2)),
+                facilitation=overall,
+                usefulness=max(3, overall - (position % 3 == 0)),
+                comment=COMMENTS[(position + rating_offset) % len(COMMENTS)],
+                created_at=rated_at,
+                updated_at=rated_at,
+            )
+            _call(
+                getattr(events, "rated", None),
+                user,
+                session,
+                registration.registration_uuid,
+                overall,
+                criteria=evaluation.criteria,
+                timestamp=rated_at,
+            )
+    if events is not None:
+        for facilitation in session.facilitations.filter(hosted_at__isnull=True).select_related("user"):
+            _call(events.hosted, facilitation.user, session, facilitation.role, timestamp=session.end)
+            facilitation.hosted_at = session.end
+            facilitation.save(update_fields=["hosted_at"])
+
+
+def _future_registrations(session, agents, waiting, events):
+    now = timezone.now()
+    for position, user in enumerate(agents + waiting):
+        status = Registration.Status.REGISTERED if position < len(agents) else Registration.Status.WAITING
+        created_at = now - timedelta(days=10) + timedelta(minutes=position)
+        registration, reg_created = Registration.objects.get_or_create(
+            session=session,
+            user=user,
+            defaults={
+                "status": status,
+                "created_at": created_at,
+                "registration_uuid": _stable_uuid("registration", session.activity_uuid, user.username),
+            },
+        )
+        if reg_created and status == Registration.Status.REGISTERED:
+            _call(
+                getattr(events, "registered", None), user, session, registration.registration_uuid, timestamp=created_at
+            )
+
+
+def load(stdout=None):
+    from parcours.models import ModulePage
+
+    modules = list(ModulePage.objects.live().order_by("-is_entry_module", "path"))
+    sites = [s for s in (Location.objects.filter(name=name).first() for name in SITES) if s is not None]
+    organisations = {o.name: o for o in Organisation.objects.filter(name__in=["ImFusio", "Mission innovation"])}
+    if not modules or not sites or len(organisations) < 2:
+        return
+    agents, facilitators, animateur = _users()
+    events = _events()
+    trained, newcomers = agents[:TRAINED_AGENTS], agents[TRAINED_AGENTS:]
+    entry = next((m for m in modules if m.is_entry_module), None)
+
+    for m_index, module in enumerate(modules):
+        is_entry = module == entry or entry is None
+        past = ENTRY_PAST if is_entry else OTHER_PAST
+        past_participants = set()
+        for s_index, (day, mode) in enumerate(past):
+            day = day if is_entry else day + m_index  # modules never overlap for one agent
+            site = sites[(s_index + m_index) % len(sites)]
+            session, created = _session(
+                module,
+                f"past-{s_index}",
+                day,
+                9 if s_index % 2 == 0 else 14,
+                site,
+                12,
+                mode,
+                s_index + m_index,
+                facilitators,
+                animateur,
+                organisations,
+            )
+            if is_entry:  # trained agents complete the entry module in groups, oldest sessions first
+                group = trained[s_index * PER_PAST_SESSION : (s_index + 1) * PER_PAST_SESSION]
+            else:  # agents whose entry session ended before this one
+                eligible = [a for i, a in enumerate(trained) if ENTRY_PAST[min(i // PER_PAST_SESSION, 4)][0] < day]
+                start = (m_index * 5 + s_index * 3) % max(len(eligible), 1)
+                group = (eligible[start:] + eligible[:start])[:PER_PAST_SESSION]
+            past_participants.update(u.pk for u in group)
+            _past_registrations(session, group, created, events, rating_offset=m_index + s_index)
+
+        for f_index, (day, site_offset, capacity, _fill) in enumerate(FUTURE):
+            site = sites[(m_index + site_offset) % len(sites)]
+            session, _created = _session(
+                module,
+                f"future-{f_index}",
+                day + m_index,
+                9 if f_index != 1 else 14,
+                site,
+                capacity,
+                "internal",
+                m_index + f_index,
+                facilitators,
+                animateur,
+                organisations,
+            )
+            if is_entry and f_index == 0:  # full, with a waiting list
+                _future_registrations(session, newcomers[:capacity], newcomers[capacity : capacity + 3], events)
+            elif is_entry and f_index == 2:  # almost full
+                _future_registrations(session, newcomers[capacity + 3 : capacity + 3 + capacity - 2], [], events)
+            elif not is_entry and f_index == 0:
+                group = [a for a in trained if a.pk not in past_participants][m_index % 3 :][:5]
+                _future_registrations(session, group, [], events)
+    if stdout is not None:
+        stdout.write(f"Demo sessions: {Session.objects.count()}")

@@ -1,0 +1,66 @@
+"""Template tags other pages use: upcoming sessions (home page, module page) and a module's average rating.
+
+Usage (one line in the page template):
+    {% include "training_sessions/includes/upcoming_sessions.html" with module=page %}
+    {% include "training_sessions/includes/module_rating.html" with module=page %}
+"""
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from training_sessions import services
+from training_sessions.models import MIN_ANSWERS_FOR_PUBLIC_AVERAGE, Evaluation, Session
+
+register = template.Library()
+
+
+@register.inclusion_tag("training_sessions/includes/upcoming_sessions_list.html")
+def upcoming_sessions(module=None, limit=6, heading_level=2):
+    """Upcoming scheduled sessions (of one module, or of all), with places left; a fixed number of queries."""
+    sessions = Session.objects.upcoming().for_display()
+    module_id = getattr(module, "pk", None)
+    if module_id:
+        sessions = sessions.filter(module_id=module_id)
+    try:
+        heading_level = min(max(int(heading_level), 2), 5)
+    except (TypeError, ValueError):
+        heading_level = 2
+    return {
+        "sessions": list(sessions[: int(limit)]),
+        "module": module if module_id else None,
+        "heading_level": heading_level,
+    }
+
+
+def rating_label(average, answers):
+    """ "4,5/5 · 38 avis" (French decimal comma, through the active locale)."""
+    return _("%(average)s/5 · %(answers)s reviews") % {
+        "average": formats.number_format(round(average, 1), 1, use_l10n=True),
+        "answers": answers,
+    }
+
+
+def module_rating_summary(module):
+    """{'average', 'answers', 'label'} once the module has at least 5 answers, else None."""
+    if not getattr(module, "pk", None):
+        return None
+    summary = Evaluation.objects.for_module(module).summary()
+    if not summary["answers"] or summary["answers"] < MIN_ANSWERS_FOR_PUBLIC_AVERAGE:
+        return None
+    return summary | {"label": rating_label(summary["average"], summary["answers"])}
+
+
+@register.inclusion_tag("training_sessions/includes/rating.html")
+def module_rating(module):
+    return {"rating": module_rating_summary(module)}
+
+
+@register.simple_tag(takes_context=True)
+def pending_evaluations(context):
+    """The signed-in agent's attended sessions still to rate (for a notice in "Mon parcours")."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None:
+        return []
+    return list(services.pending_evaluations(user))

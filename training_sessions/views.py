@@ -1,0 +1,255 @@
+"""Thin views: they read, call `training_sessions.services` for every rule, and render French pages."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.roles import user_has_role
+from training_sessions import ics, services
+from training_sessions.forms import AttendanceForm, EvaluationForm
+from training_sessions.models import Evaluation, Facilitation, Registration, Session
+
+
+def _session_or_404(pk):
+    try:
+        return Session.objects.for_display().get(pk=pk)
+    except Session.DoesNotExist:
+        raise Http404(_("This session does not exist."))
+
+
+def _detail_context(request, session, **extra):
+    registration = services.registration_for(request.user, session)
+    now = timezone.now()
+    evaluation = getattr(registration, "evaluation", None) if registration else None
+    context = {
+        "session": session,
+        "registration": registration,
+        "waiting_position": registration.waiting_position() if registration else None,
+        "evaluation": evaluation,
+        "can_register": session.registration_open(now)
+        and not (registration and registration.is_active)
+        and not any(f.user_id == request.user.pk for f in session.facilitations.all()),
+        "can_cancel": registration is not None and registration.is_active and not session.has_started(now),
+        "can_evaluate": registration is not None
+        and registration.attendance == Registration.Attendance.PRESENT
+        and (evaluation is None or evaluation.is_editable(now)),
+        "can_manage": services.can_manage_session(request.user, session),
+        "has_started": session.has_started(now),
+        "is_full": session.places_left == 0,
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+def session_list(request):
+    sessions = Session.objects.upcoming().for_display()
+    module_id = request.GET.get("module")
+    if module_id:
+        if not module_id.isdigit():
+            return render(
+                request,
+                "training_sessions/session_list.html",
+                {"sessions": [], "error": _("Unknown module.")},
+                status=400,
+            )
+        sessions = sessions.filter(module_id=int(module_id))
+    return render(request, "training_sessions/session_list.html", {"sessions": sessions[:100]})
+
+
+@require_GET
+def session_detail(request, pk):
+    session = _session_or_404(pk)
+    return render(request, "training_sessions/session_detail.html", _detail_context(request, session))
+
+
+def _refused(request, session, error, status=409):
+    context = _detail_context(request, session, error=error)
+    return render(request, "training_sessions/session_detail.html", context, status=status)
+
+
+@require_POST
+def register(request, pk):
+    session = _session_or_404(pk)
+    try:
+        registration = services.register(request.user, session)
+    except services.SessionError as error:
+        return _refused(request, session, error)
+    if registration.status == Registration.Status.REGISTERED:
+        messages.success(request, _("You are registered. A confirmation with the calendar invitation is on its way."))
+    else:
+        messages.info(
+            request,
+            _(
+                "The session is full: you are number %(position)s on the waiting list. You will be told by email if "
+                "a place becomes available."
+            )
+            % {"position": registration.waiting_position()},
+        )
+    return redirect(session.get_absolute_url())
+
+
+@require_POST
+def unregister(request, pk):
+    session = _session_or_404(pk)
+    try:
+        registration = services.cancel_registration(request.user, session)
+    except services.SessionError as error:
+        return _refused(request, session, error)
+    if registration.ics_sequence:  # incremented only when a place (and an invitation) is cancelled
+        messages.success(
+            request, _("Your registration is cancelled. The first agent on the waiting list, if any, gets your place.")
+        )
+    else:
+        messages.success(request, _("You are no longer on the waiting list."))
+    return redirect(session.get_absolute_url())
+
+
+@require_GET
+def calendar(request, pk):
+    """ "Add to my calendar": the same event as the emailed invitation, as METHOD:PUBLISH."""
+    session = _session_or_404(pk)
+    registration = services.registration_for(request.user, session)
+    if registration is not None and registration.status != Registration.Status.REGISTERED:
+        registration = None
+    data = ics.build_calendar(session, ics.PUBLISH, registration=registration, user=request.user)
+    response = HttpResponse(data, content_type=ics.content_type(ics.PUBLISH))
+    response["Content-Disposition"] = f'attachment; filename="{ics.filename(session)}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def evaluate(request, pk):
+    session = _session_or_404(pk)
+    try:
+        registration = services.evaluation_registration(request.user, session)
+    except services.SessionError as error:
+        return _refused(request, session, error, status=403)
+    evaluation = getattr(registration, "evaluation", None)
+    editable = evaluation is None or evaluation.is_editable()
+    if request.method == "POST":
+        form = EvaluationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_evaluation(request.user, session, **form.cleaned_data)
+            except services.SessionError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Thank you: your evaluation is saved."))
+                return redirect(session.get_absolute_url())
+        status = 400
+    else:
+        initial = {}
+        if evaluation is not None:
+            initial = {
+                name: getattr(evaluation, name)
+                for name in ("overall", "content", "facilitation", "usefulness", "comment")
+            }
+        form = EvaluationForm(initial=initial)
+        status = 200
+    context = {"session": session, "form": form, "evaluation": evaluation, "editable": editable}
+    return render(request, "training_sessions/evaluation_form.html", context, status=status)
+
+
+# --- Facilitators and the training department --------------------------------------------------------------
+
+
+def _require_facilitation_area(user):
+    if not (
+        user_has_role(user, "facilitators")
+        or user_has_role(user, "training")
+        or Facilitation.objects.filter(user=user).exists()
+    ):
+        raise PermissionDenied(_("This area is for facilitators and the training department."))
+
+
+@require_GET
+def facilitator_home(request):
+    _require_facilitation_area(request.user)
+    now = timezone.now()
+    mine = Session.objects.filter(Exists(Facilitation.objects.filter(session=OuterRef("pk"), user=request.user)))
+    if user_has_role(request.user, "training") and request.GET.get("toutes") == "1":
+        mine = Session.objects.all()
+    sessions = mine.for_display().order_by("start", "pk")
+    upcoming = [s for s in sessions.filter(end__gt=now)[:100]]
+    past = [s for s in sessions.filter(end__lte=now).order_by("-start", "-pk")[:50]]
+    context = {
+        "upcoming": upcoming,
+        "past": past,
+        "is_training": user_has_role(request.user, "training"),
+        "show_all": request.GET.get("toutes") == "1",
+    }
+    return render(request, "training_sessions/facilitator_home.html", context)
+
+
+def _managed_session(request, pk):
+    session = _session_or_404(pk)
+    if not services.can_manage_session(request.user, session):
+        raise PermissionDenied(_("Only the session's facilitators or the training department see its participants."))
+    return session
+
+
+def _participants(session):
+    return (
+        Registration.objects.filter(session=session)
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("user__directorate", "user__work_location", "attendance_marked_by")
+        .order_by("status", "user__last_name", "user__first_name", "pk")
+    )
+
+
+@require_GET
+def participants(request, pk):
+    session = _managed_session(request, pk)
+    registrations = list(_participants(session))
+    waiting = list(
+        Registration.objects.filter(session=session)
+        .with_waiting_position()
+        .select_related("user__directorate")
+        .order_by("created_at", "pk")
+    )
+    context = {
+        "session": session,
+        "registered": [r for r in registrations if r.status == Registration.Status.REGISTERED],
+        "waiting": waiting,
+        "has_started": session.has_started(),
+        "summary": Evaluation.objects.filter(registration__session=session).summary(),
+    }
+    return render(request, "training_sessions/participants.html", context)
+
+
+@require_POST
+def mark_attendance(request, pk):
+    session = _managed_session(request, pk)
+    form = AttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Invalid request: choose a participant and “present” or “absent”."))
+        return redirect("training_sessions:participants", pk=session.pk)
+    registration = Registration.objects.filter(session=session, pk=form.cleaned_data["registration"]).first()
+    if registration is None:
+        messages.error(request, _("This person is not a participant of this session."))
+        return redirect("training_sessions:participants", pk=session.pk)
+    try:
+        services.mark_attendance(request.user, registration, form.cleaned_data["attendance"])
+    except services.SessionError as error:
+        messages.error(request, error.message)
+    else:
+        label = Registration.Attendance(form.cleaned_data["attendance"]).label
+        messages.success(
+            request,
+            _("%(name)s: %(attendance)s.") % {"name": registration.user.display_name, "attendance": label},
+        )
+    return redirect("training_sessions:participants", pk=session.pk)
+
+
+@require_GET
+def sign_in_sheet(request, pk):
+    """Printable "feuille d'émargement": registered participants with an empty signature column."""
+    session = _managed_session(request, pk)
+    registrations = [r for r in _participants(session) if r.status == Registration.Status.REGISTERED]
+    return render(request, "training_sessions/sign_in_sheet.html", {"session": session, "registrations": registrations})
