@@ -122,8 +122,14 @@ def _module_id_for(effect):
     return None
 
 
+BADGE_FIELDS = {"completed", "led", "co_facilitated"}
+
+
 def apply_statement(statement, sign=1):
-    """Apply (sign=+1) or undo (sign=-1, voided) one statement. Returns the agent concerned, or None."""
+    """Apply (sign=+1) or undo (sign=-1, voided) one statement.
+
+    Returns the agent whose badges may have changed (a completion or a facilitation), or None.
+    """
     effect = statement_effect(statement)
     if effect is None:
         return None
@@ -140,7 +146,7 @@ def apply_statement(statement, sign=1):
                 row.delete()
             else:
                 row.save()
-            return user
+            return user if field in BADGE_FIELDS else None
         module_id = _module_id_for(effect)
         if module_id is None:
             return None
@@ -151,7 +157,7 @@ def apply_statement(statement, sign=1):
         )
         setattr(row, field, getattr(row, field) + delta)
         _save_or_drop(row)
-    return user
+    return user if field in BADGE_FIELDS else None
 
 
 def _save_or_drop(row):
