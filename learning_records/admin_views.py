@@ -8,7 +8,7 @@ from django import forms
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, SnippetViewSet
 
@@ -72,8 +72,10 @@ class CredentialViewSet(SnippetViewSet):
     list_display = ["name", "key", "scopes", "trusted", "active", "last_used_at"]
     list_filter = ["trusted", "active"]
     search_fields = ["name", "key"]
-    base_form_class = CredentialForm
-    panels = [FieldPanel("name"), FieldPanel("scopes"), FieldPanel("trusted"), FieldPanel("active")]
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("scopes"), FieldPanel("trusted"), FieldPanel("active")],
+        base_form_class=CredentialForm,
+    )
 
 
 register_snippet(CredentialViewSet)
