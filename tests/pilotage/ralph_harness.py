@@ -18,7 +18,13 @@ PORTS = range(8511, 8520)
 
 
 def ralph_bin():
-    candidates = [os.environ.get("PASSINNOV_RALPH_BIN"), "/tmp/ralph-venv/bin/ralph", shutil.which("ralph")]
+    root = Path(__file__).resolve().parents[2]
+    candidates = [
+        os.environ.get("PASSINNOV_RALPH_BIN"),
+        str(root / "var" / "ralph-venv" / "bin" / "ralph"),  # scripts/install_ralph.sh's default
+        "/tmp/ralph-venv/bin/ralph",
+        shutil.which("ralph"),
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).exists():
             return Path(candidate)
@@ -75,7 +81,7 @@ class Ralph:
             try:
                 requests.get(f"http://127.0.0.1:{self.port}/whoami", timeout=1, auth=(USERNAME, PASSWORD))
                 return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("Ralph did not start within 30 s")

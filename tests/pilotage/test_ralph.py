@@ -1,0 +1,93 @@
+"""Delivery to a real Ralph LRS (ralph-malph 5.1.0, fs backend) started on 127.0.0.1 by the test."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import requests
+import time_machine
+
+from pilotage.delivery import deliver
+from tests.pilotage.ralph_harness import PASSWORD, USERNAME, Ralph, ralph_bin
+
+pytestmark = [pytest.mark.ralph, pytest.mark.django_db]
+
+
+@pytest.fixture
+def ralph(tmp_path):
+    server = Ralph(ralph_bin(), tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ralph_endpoint(endpoint, ralph):
+    endpoint.statements_url = ralph.statements_url
+    endpoint.username, endpoint.password = USERNAME, PASSWORD
+    endpoint.batch_size = 100
+    endpoint.timeout = 10
+    endpoint.save()
+    return endpoint
+
+
+def delivered_ids(ralph, expected):
+    counts = Counter(record["id"] for record in ralph.stored_records())
+    assert set(counts) == expected, f"missing: {len(expected - set(counts))}, unexpected: {len(set(counts) - expected)}"
+    duplicates = {statement_id: n for statement_id, n in counts.items() if n > 1}
+    assert duplicates == {}
+    return counts
+
+
+def test_a_thousand_statements_are_delivered_exactly_once(ralph, ralph_endpoint, make_statements):
+    rows = make_statements(1000)
+    expected = {str(row.statement_id) for row in rows}
+
+    result = deliver(ralph_endpoint)
+    assert (result.delivered, result.batches, result.error) == (1000, 10, "")
+    assert len(delivered_ids(ralph, expected)) == 1000
+    ralph_endpoint.refresh_from_db()
+    assert ralph_endpoint.lag == 0 and ralph_endpoint.delivered_count == 1000
+
+    # Read one back through Ralph's API, as the department would.
+    sample = rows[517]
+    answer = requests.get(
+        ralph.statements_url,
+        params={"statementId": str(sample.statement_id)},
+        auth=(USERNAME, PASSWORD),
+        headers={"X-Experience-API-Version": "1.0.3"},
+        timeout=10,
+    )
+    assert answer.status_code == 200
+    assert answer.json()["statements"][0]["object"]["id"] == sample.data["object"]["id"]
+
+    # Another pass sends nothing.
+    assert deliver(ralph_endpoint).delivered == 0
+    assert len(ralph.stored_records()) == 1000
+
+
+def test_lrs_stopped_in_the_middle_and_restarted_gets_everything_once(ralph, ralph_endpoint, make_statements):
+    rows = make_statements(1000)
+    expected = {str(row.statement_id) for row in rows}
+
+    assert deliver(ralph_endpoint, max_batches=4).delivered == 400
+    ralph.stop()
+
+    failed = deliver(ralph_endpoint)
+    assert failed.delivered == 0 and "Cannot reach" in failed.error
+    ralph_endpoint.refresh_from_db()
+    assert ralph_endpoint.lag == 600 and ralph_endpoint.consecutive_failures == 1
+    assert deliver(ralph_endpoint).skipped == "backoff"
+
+    ralph.start()
+    # The worker crashed after Ralph stored a batch but before the cursor was saved: it resends that batch.
+    ordered = sorted(rows, key=lambda row: row.stored)
+    ralph_endpoint.cursor_stored = ordered[299].stored
+    ralph_endpoint.cursor_statement_id = ordered[299].statement_id
+    ralph_endpoint.save(update_fields=["cursor_stored", "cursor_statement_id"])
+
+    with time_machine.travel(ralph_endpoint.next_attempt_at + timedelta(seconds=1), tick=True):
+        result = deliver(ralph_endpoint)
+    assert (result.delivered, result.error) == (700, "")
+    delivered_ids(ralph, expected)
+    ralph_endpoint.refresh_from_db()
+    assert ralph_endpoint.lag == 0 and ralph_endpoint.consecutive_failures == 0
