@@ -6,6 +6,14 @@ from learning_records.models import Credential
 
 
 @pytest.fixture
+def empty_store(db):
+    """Start from an empty statement store (the demo content writes statements); rolled back after the test."""
+    from learning_records.models import Statement
+
+    Statement.objects.all().delete()
+
+
+@pytest.fixture
 def make_credential(db):
     def make(scopes=("all",), trusted=False, name="Client de test", active=True):
         credential = Credential(name=name, scopes=list(scopes), trusted=trusted, active=active)

@@ -12,7 +12,7 @@ from learning_records.models import Statement
 
 from .helpers import make_statement, voiding, with_id
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_store")]
 
 
 def ids_of(response):
