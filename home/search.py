@@ -1,5 +1,7 @@
 """Site-wide search over the editorial content agents look for: modules, fiches, videos, testimonials."""
 
+import re
+
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
@@ -15,9 +17,18 @@ def searchable_models():
     return [ModulePage, FichePage, VideoPage, TestimonialPage]
 
 
+def normalise_query(query):
+    """Words only: punctuation means nothing to agents here, and some of it is syntax to the full-text engines."""
+    words = re.sub(r"[^\w-]+", " ", query).split()
+    return " ".join(word.strip("-") for word in words if word.strip("-"))
+
+
 def search_pages(query):
     """A lazy, paginable result set of live pages of the searchable types, best match first."""
-    return Page.objects.live().type(*searchable_models()).search(query, operator="or")
+    terms = normalise_query(query)
+    if not terms:
+        return Page.objects.none()
+    return Page.objects.live().type(*searchable_models()).search(terms, operator="or")
 
 
 def describe(pages):

@@ -20,81 +20,115 @@ pytestmark = pytest.mark.django_db
 
 def module_data():
     entry = ModulePage.objects.get(is_entry_module=True)
-    return ParcoursPage.objects.get(), ModulePage, {
-        "title": "Design fiction",
-        "slug": "design-fiction",
-        "theme": Theme.objects.get(slug="design-thinking").pk,
-        "summary": "Imaginer le service public de 2040 pour mieux décider aujourd'hui.",
-        "duration_minutes": "90",
-        "format": "on_site",
-        "prerequisites": [entry.pk],
-        "objectives": rich_text("<ul><li>Écrire un scénario d'anticipation.</li></ul>"),
-        "programme": streamfield(
-            [
-                ("heading", "Déroulé"),
-                (
-                    "steps",
-                    {
-                        "steps": streamfield(
-                            [("item", {"title": "Inclusion", "duration_minutes": "10", "description": rich_text("<p>Tour de table.</p>")})]
-                        )
-                    },
-                ),
-            ]
-        ),
-        "documents": inline_formset([]),
-    }
+    return (
+        ParcoursPage.objects.get(),
+        ModulePage,
+        {
+            "title": "Design fiction",
+            "slug": "design-fiction",
+            "theme": Theme.objects.get(slug="design-thinking").pk,
+            "summary": "Imaginer le service public de 2040 pour mieux décider aujourd'hui.",
+            "duration_minutes": "90",
+            "format": "on_site",
+            "prerequisites": [entry.pk],
+            "objectives": rich_text("<ul><li>Écrire un scénario d'anticipation.</li></ul>"),
+            "programme": streamfield(
+                [
+                    ("heading", "Déroulé"),
+                    (
+                        "steps",
+                        {
+                            "steps": streamfield(
+                                [
+                                    (
+                                        "item",
+                                        {
+                                            "title": "Inclusion",
+                                            "duration_minutes": "10",
+                                            "description": rich_text("<p>Tour de table.</p>"),
+                                        },
+                                    )
+                                ]
+                            )
+                        },
+                    ),
+                ]
+            ),
+            "documents": inline_formset([]),
+        },
+    )
 
 
 def fiche_data():
-    return FicheIndexPage.objects.get(), FichePage, {
-        "title": "Lotus blossom",
-        "slug": "lotus-blossom",
-        "theme": Theme.objects.get(slug="creativite").pk,
-        "related_module": ModulePage.objects.get(slug="creativite").pk,
-        "tags": "idéation, lotus",
-        "duration_minutes": "40",
-        "group_size_min": "2",
-        "group_size_max": "8",
-        "objective": "Déplier une idée centrale en 64 idées dérivées.",
-        "when_to_use": "Quand une idée prometteuse mérite d'être explorée en profondeur.",
-        "materials": "Grande feuille\nFeutres",
-        "steps": streamfield(
-            [("step", {"title": "Idée centrale", "duration_minutes": "5", "description": rich_text("<p>Au centre.</p>")})]
-        ),
-        "tips": rich_text("<p>Chronométrez chaque couronne.</p>"),
-        "variants": rich_text(""),
-    }
+    return (
+        FicheIndexPage.objects.get(),
+        FichePage,
+        {
+            "title": "Lotus blossom",
+            "slug": "lotus-blossom",
+            "theme": Theme.objects.get(slug="creativite").pk,
+            "related_module": ModulePage.objects.get(slug="creativite").pk,
+            "tags": "idéation, lotus",
+            "duration_minutes": "40",
+            "group_size_min": "2",
+            "group_size_max": "8",
+            "objective": "Déplier une idée centrale en 64 idées dérivées.",
+            "when_to_use": "Quand une idée prometteuse mérite d'être explorée en profondeur.",
+            "materials": "Grande feuille\nFeutres",
+            "steps": streamfield(
+                [
+                    (
+                        "step",
+                        {
+                            "title": "Idée centrale",
+                            "duration_minutes": "5",
+                            "description": rich_text("<p>Au centre.</p>"),
+                        },
+                    )
+                ]
+            ),
+            "tips": rich_text("<p>Chronométrez chaque couronne.</p>"),
+            "variants": rich_text(""),
+        },
+    )
 
 
 def video_data():
     demo = videos_models.VideoPage.objects.live().first()
-    return videos_models.VideoIndexPage.objects.get(), videos_models.VideoPage, {
-        "title": "Le world café en images",
-        "slug": "world-cafe-en-images",
-        "summary": "Trois tables, trois questions.",
-        "video": get_media_model().objects.filter(type="video").first().pk,
-        "poster": get_image_model().objects.get(pk=demo.poster_id).pk,
-        "captions": get_document_model().objects.get(pk=demo.captions_id).pk,
-        "transcript": rich_text("<p>Trois tables, trois questions, des nappes en papier.</p>"),
-        "related_module": "",
-    }
+    return (
+        videos_models.VideoIndexPage.objects.get(),
+        videos_models.VideoPage,
+        {
+            "title": "Le world café en images",
+            "slug": "world-cafe-en-images",
+            "summary": "Trois tables, trois questions.",
+            "video": get_media_model().objects.filter(type="video").first().pk,
+            "poster": get_image_model().objects.get(pk=demo.poster_id).pk,
+            "captions": get_document_model().objects.get(pk=demo.captions_id).pk,
+            "transcript": rich_text("<p>Trois tables, trois questions, des nappes en papier.</p>"),
+            "related_module": "",
+        },
+    )
 
 
 def testimonial_data():
-    return videos_models.TestimonialIndexPage.objects.get(), videos_models.TestimonialPage, {
-        "title": "Lucas : « Nos réunions ont changé »",
-        "slug": "lucas",
-        "first_name": "Lucas",
-        "job_title": "contrôleur des douanes",
-        "directorate": Directorate.objects.get(acronym="DGDDI").pk,
-        "quote": "Nos réunions durent moins longtemps et tout le monde y parle.",
-        "story": rich_text("<p>Après le module, Lucas a testé la météo d'inclusion avec son équipe.</p>"),
-        "photo": "",
-        "photo_alt": "",
-        "video_page": "",
-        "related_module": ModulePage.objects.get(is_entry_module=True).pk,
-    }
+    return (
+        videos_models.TestimonialIndexPage.objects.get(),
+        videos_models.TestimonialPage,
+        {
+            "title": "Lucas : « Nos réunions ont changé »",
+            "slug": "lucas",
+            "first_name": "Lucas",
+            "job_title": "contrôleur des douanes",
+            "directorate": Directorate.objects.get(acronym="DGDDI").pk,
+            "quote": "Nos réunions durent moins longtemps et tout le monde y parle.",
+            "story": rich_text("<p>Après le module, Lucas a testé la météo d'inclusion avec son équipe.</p>"),
+            "photo": "",
+            "photo_alt": "",
+            "video_page": "",
+            "related_module": ModulePage.objects.get(is_entry_module=True).pk,
+        },
+    )
 
 
 def post_data(client, add_url, fields, action):

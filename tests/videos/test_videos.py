@@ -66,7 +66,9 @@ def test_captions_must_be_a_webvtt_document():
 def test_captions_and_transcript_are_required_to_publish():
     existing = VideoPage.objects.live().first()
     index = VideoIndexPage.objects.get()
-    draft = VideoPage(title="Sans sous-titres", slug="sans-sous-titres", video=existing.video, transcript="", live=False)
+    draft = VideoPage(
+        title="Sans sous-titres", slug="sans-sous-titres", video=existing.video, transcript="", live=False
+    )
     index.add_child(instance=draft)  # a draft may be incomplete
     with pytest.raises(ValidationError) as error:
         draft.save_revision().publish()
