@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from progress.models import Attestation, Progress
 from progress.services.progress import ATTENDED, COMPLETED, uuid_from_iri
@@ -125,9 +126,9 @@ def issue(user, kind, module=None):
 def status(attestation):
     """(code, French sentence) of an attestation: valid / superseded / revoked / outdated."""
     if attestation.revoked:
-        return "revoked", "Cette attestation a été révoquée."
+        return "revoked", _("This attestation has been revoked.")
     if attestation.superseded:
-        return "superseded", "Cette attestation est authentique mais a été remplacée par une attestation plus récente."
+        return "superseded", _("This attestation is genuine but has been replaced by a more recent one.")
     if attestation.user_id is None:
         return "revoked", "Cette attestation a été révoquée."
     module_ids = [m["module_id"] for m in attestation.content.get("modules", [])]
@@ -135,16 +136,16 @@ def status(attestation):
         user_id=attestation.user_id, module_id__in=module_ids, status=Progress.Status.COMPLETED
     ).count()
     if still != len(module_ids):
-        return "outdated", "Cette attestation est authentique mais ne correspond plus au parcours enregistré."
-    return "valid", "Cette attestation est authentique et à jour."
+        return "outdated", _("This attestation is genuine but no longer matches the recorded path.")
+    return "valid", _("This attestation is genuine and current.")
 
 
 def module_lines(content):
     lines = []
     for module in content.get("modules", []):
         when = module.get("date")
-        when_label = date_format(datetime.fromisoformat(when), "j F Y") if when else "date non précisée"
-        site = module.get("site") or "site non précisé"
+        when_label = date_format(datetime.fromisoformat(when), "j F Y") if when else _("date not given")
+        site = module.get("site") or _("site not given")
         lines.append(
             {
                 "title": module["title"],
@@ -162,34 +163,34 @@ def render_pdf(attestation):
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
+    from reportlab.lib.utils import ImageReader, simpleSplit
     from reportlab.pdfgen import canvas
 
     content = attestation.content
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    title = "Attestation de formation"
+    title = _("Training attestation")
     pdf.setTitle(f"{title} – {content.get('agent', '')}")
-    pdf.setAuthor("Mission innovation – PassInnov")
+    pdf.setAuthor(_("Innovation mission – PassInnov"))
     pdf.setSubject("PassInnov")
     width, height = A4
     left = 20 * mm
     y = height - 25 * mm
     pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(left, y, "MINISTÈRE DE L’ÉCONOMIE ET DES FINANCES")
+    pdf.drawString(left, y, _("MINISTRY OF THE ECONOMY AND FINANCE"))
     y -= 5 * mm
     pdf.setFont("Helvetica", 10)
-    pdf.drawString(left, y, "Secrétariat général – Mission innovation")
+    pdf.drawString(left, y, _("General secretariat – Innovation mission"))
     y -= 18 * mm
     pdf.setFont("Helvetica-Bold", 22)
     pdf.drawString(left, y, title)
     y -= 8 * mm
     pdf.setFont("Helvetica", 12)
-    subtitle = "Parcours PassInnov" if attestation.kind == Attestation.Kind.PATH else "Module du parcours PassInnov"
+    subtitle = _("PassInnov path") if attestation.kind == Attestation.Kind.PATH else _("Module of the PassInnov path")
     pdf.drawString(left, y, subtitle)
     y -= 14 * mm
     pdf.setFont("Helvetica", 11)
-    pdf.drawString(left, y, "La Mission innovation atteste que")
+    pdf.drawString(left, y, _("The Innovation mission certifies that"))
     y -= 8 * mm
     pdf.setFont("Helvetica-Bold", 14)
     pdf.drawString(left, y, content.get("agent", ""))
@@ -197,36 +198,37 @@ def render_pdf(attestation):
     pdf.setFont("Helvetica", 11)
     lines = module_lines(content)
     sentence = (
-        "a suivi le module de formation suivant :" if len(lines) == 1 else "a suivi les modules de formation suivants :"
+        _("attended the following training module:") if len(lines) == 1 else _("attended the following training modules:")
     )
     pdf.drawString(left, y, sentence)
     y -= 10 * mm
-    pdf.setFont("Helvetica-Bold", 10)
-    columns = [left, left + 75 * mm, left + 112 * mm, left + 132 * mm]
-    for x, label in zip(columns, ["Module", "Date", "Durée", "Site"], strict=True):
-        pdf.drawString(x, y, label)
-    y -= 2 * mm
+    text_width = width - 2 * left
     pdf.setStrokeColor(colors.HexColor("#000091"))
-    pdf.line(left, y, width - left, y)
-    y -= 6 * mm
-    pdf.setFont("Helvetica", 10)
+    pdf.line(left, y + 4 * mm, width - left, y + 4 * mm)
     for line in lines:
-        if y < 70 * mm:
+        title_lines = simpleSplit(line["title"], "Helvetica-Bold", 11, text_width)
+        detail = _("%(date)s – duration %(duration)s – %(site)s") % line
+        detail_lines = simpleSplit(detail, "Helvetica", 10, text_width)
+        needed = (len(title_lines) + len(detail_lines)) * 5 * mm + 4 * mm
+        if y - needed < 70 * mm:
             pdf.showPage()
             y = height - 25 * mm
-            pdf.setFont("Helvetica", 10)
-        pdf.drawString(columns[0], y, line["title"][:48])
-        pdf.drawString(columns[1], y, line["date"])
-        pdf.drawString(columns[2], y, line["duration"])
-        pdf.drawString(columns[3], y, line["site"][:30])
-        y -= 7 * mm
+        pdf.setFont("Helvetica-Bold", 11)
+        for text in title_lines:
+            pdf.drawString(left, y, text)
+            y -= 5 * mm
+        pdf.setFont("Helvetica", 10)
+        for text in detail_lines:
+            pdf.drawString(left, y, text)
+            y -= 5 * mm
+        y -= 4 * mm
     y -= 3 * mm
     pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(left, y, f"Durée totale : {_format_duration(content.get('total_minutes'))}")
+    pdf.drawString(left, y, _("Total duration: %(duration)s") % {"duration": _format_duration(content.get("total_minutes"))})
     y -= 12 * mm
     pdf.setFont("Helvetica", 10)
     issued = date_format(timezone.localtime(attestation.issued_at), "j F Y")
-    pdf.drawString(left, y, f"Délivrée le {issued} par PassInnov.")
+    pdf.drawString(left, y, _("Issued on %(date)s by PassInnov.") % {"date": issued})
 
     url = attestation.verification_url()
     qr = qrcode.QRCode(border=1, box_size=4)
@@ -236,9 +238,9 @@ def render_pdf(attestation):
     size = 32 * mm
     pdf.drawImage(ImageReader(qr_image), width - left - size, 22 * mm, size, size)
     pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(left, 44 * mm, f"Code de vérification : {attestation.code}")
+    pdf.drawString(left, 44 * mm, _("Verification code: %(code)s") % {"code": attestation.code})
     pdf.setFont("Helvetica", 9)
-    pdf.drawString(left, 38 * mm, "Vérifier cette attestation (connexion à l’intranet requise) :")
+    pdf.drawString(left, 38 * mm, _("Check this attestation (signing in to the intranet is required):"))
     pdf.drawString(left, 33 * mm, url)
     pdf.showPage()
     pdf.save()

@@ -11,6 +11,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from progress.models import Badge, BadgeAward, Progress, TrainerProgress
 
@@ -105,7 +106,7 @@ def evaluate(user, now=None):
             award.save()
             changed.append(award)
         elif not holds and award is not None and not award.revoked:
-            revoke(award, reason="La condition d’obtention du badge n’est plus remplie.", kind="rule", now=now)
+            revoke(award, reason=_("The badge’s criteria are no longer met."), kind="rule", now=now)
     return changed
 
 

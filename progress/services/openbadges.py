@@ -11,13 +11,14 @@ import zlib
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from PIL import Image
 
 CONTEXT = "https://w3id.org/openbadges/v2"
-ISSUER_NAME = "Ministère de l’Économie et des Finances – Mission innovation (PassInnov)"
+ISSUER_NAME = gettext_lazy("Ministry of the Economy and Finance – Innovation mission (PassInnov)")
 ISSUER_EMAIL = "passinnov@finances.gouv.fr"
-ISSUER_DESCRIPTION = (
-    "La Mission innovation des ministères économiques et financiers délivre les badges du parcours PassInnov."
+ISSUER_DESCRIPTION = gettext_lazy(
+    "The Innovation mission of the economic and financial ministries issues the badges of the PassInnov path."
 )
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KEYWORD = b"openbadges"
@@ -32,10 +33,10 @@ def issuer_json():
         "@context": CONTEXT,
         "type": "Issuer",
         "id": issuer_url(),
-        "name": ISSUER_NAME,
+        "name": str(ISSUER_NAME),
         "url": settings.PASSINNOV_BASE_URL + "/",
         "email": ISSUER_EMAIL,
-        "description": ISSUER_DESCRIPTION,
+        "description": str(ISSUER_DESCRIPTION),
     }
 
 

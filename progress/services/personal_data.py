@@ -21,6 +21,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress, TrainerProgress
 
@@ -167,12 +168,12 @@ def process(erasure_request, by=None, now=None):
     with transaction.atomic():
         erasure_request = ErasureRequest.objects.select_for_update().get(pk=erasure_request.pk)
         if erasure_request.status != ErasureRequest.Status.PENDING:
-            raise ErasureError("Cette demande d’effacement a déjà été traitée.")
+            raise ErasureError(_("This erasure request has already been handled."))
         user = erasure_request.user
         if user is None:
-            raise ErasureError("Cette demande ne correspond plus à aucun compte.")
+            raise ErasureError(_("This request no longer matches any account."))
         if user.is_superuser:
-            raise ErasureError("Le compte d’un superutilisateur ne s’efface pas par cette procédure.")
+            raise ErasureError(_("A superuser account is not erased through this procedure."))
         old_account = user.xapi_account_name
         new_account = secrets.token_hex(16)
 
@@ -193,12 +194,12 @@ def process(erasure_request, by=None, now=None):
             user=None,
             revoked=True,
             revocation_kind=BadgeAward.RevocationKind.ERASURE,
-            revocation_reason="Données personnelles effacées à la demande du titulaire.",
+            revocation_reason=_("Personal data erased at the holder’s request."),
             revoked_at=now,
             recipient_hash="",
         )
         Attestation.objects.filter(user=user).update(
-            user=None, revoked=True, revocation_reason="Données personnelles effacées.", content={}
+            user=None, revoked=True, revocation_reason=_("Personal data erased."), content={}
         )
         Evaluation.objects.filter(registration__user=user).update(comment="")
 
