@@ -71,6 +71,7 @@ class FichePage(XapiActivityMixin, Page):
 
     XAPI_KIND = "fiche"
     XAPI_ACTIVITY_TYPE = "http://id.tincanapi.com/activitytype/document"
+    XAPI_RECORD_VIEWS = True  # learning_records.wagtail_hooks records `viewed` once per agent and day
 
     theme = models.ForeignKey(
         "core.Theme", verbose_name=_("theme"), null=True, blank=True, on_delete=models.SET_NULL, related_name="fiches"

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import close_old_connections, connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from fiches.models import FichePage
 from home.models import HomePage
 from learning_records import events
 from learning_records import statements as xs
@@ -154,16 +156,22 @@ def viewed_count(page):
     return Statement.objects.filter(verb_id=xs.VERBS["viewed"][0], object_activity_id=page.xapi_activity_id).count()
 
 
-def test_module_pages_opt_in_to_view_recording():
+def test_module_and_fiche_pages_opt_in_to_view_recording():
     assert ModulePage.XAPI_RECORD_VIEWS is True
+    assert FichePage.XAPI_RECORD_VIEWS is True
+    assert not getattr(HomePage, "XAPI_RECORD_VIEWS", False)
 
 
-def test_a_signed_in_get_records_one_view_per_day(agent_client, module, django_assert_max_num_queries):
+def test_a_signed_in_get_records_one_view_per_day(agent_client, module):
     response = agent_client.get(module.url)
     assert response.status_code == 200
     assert viewed_count(module) == 1
-    agent_client.get(module.url)
+    with CaptureQueriesContext(connection) as queries:
+        agent_client.get(module.url)
     assert viewed_count(module) == 1
+    # A repeated view costs the page one indexed lookup of the day's statement id, and writes nothing.
+    statement_queries = [q["sql"] for q in queries if Statement._meta.db_table in q["sql"]]
+    assert len(statement_queries) == 1 and statement_queries[0].lstrip().upper().startswith("SELECT")
     statement = Statement.objects.get(object_activity_id=module.xapi_activity_id)
     assert statement.actor_account_name == response.wsgi_request.user.xapi_account_name
     assert statement.data["object"]["definition"]["name"]["fr-FR"] == module.title
@@ -235,3 +243,14 @@ def test_events_can_be_dated_at_the_experience(agent, session):
     statement = events.registered(agent, session, uuid.uuid4(), timestamp=when)
     assert statement.data["timestamp"] == "2026-03-02T10:15:30.123+01:00"
     assert statement.timestamp == when
+
+
+def test_viewing_a_demo_fiche_records_one_view(agent_client):
+    fiche = FichePage.objects.live().first()
+    assert fiche is not None, "the demo content has fiches"
+    assert agent_client.get(fiche.url).status_code == 200
+    assert viewed_count(fiche) == 1
+    statement = Statement.objects.get(object_activity_id=fiche.xapi_activity_id)
+    assert statement.data["object"]["definition"]["type"] == "http://id.tincanapi.com/activitytype/document"
+    assert agent_client.get(fiche.url).status_code == 200
+    assert viewed_count(fiche) == 1
