@@ -174,11 +174,11 @@ def _descriptions(obj, activity_type):
         if start:
             day = _paris_date(start)
             return {
-                "fr-FR": f"Session du module « {module['fr-FR']} » du {day:%d/%m/%Y}",
+                "fr-FR": f"Session du module «\u00a0{module['fr-FR']}\u00a0» du {day:%d/%m/%Y}",
                 "en-US": f"Session of the module “{module['en-US']}” on {day:%Y-%m-%d}",
             }
         return {
-            "fr-FR": f"Session du module « {module['fr-FR']} »",
+            "fr-FR": f"Session du module «\u00a0{module['fr-FR']}\u00a0»",
             "en-US": f"Session of the module “{module['en-US']}”",
         }
     return {
@@ -187,12 +187,12 @@ def _descriptions(obj, activity_type):
             "en-US": "Training module of the PassInnov path",
         },
         TYPE_DOCUMENT: {
-            "fr-FR": "Fiche pratique de PassInnov : méthode ou outil à réutiliser en équipe",
+            "fr-FR": "Fiche pratique de PassInnov\u00a0: méthode ou outil à réutiliser en équipe",
             "en-US": "PassInnov practice sheet: a method or tool to reuse with one's team",
         },
         TYPE_BADGE: {"fr-FR": "Badge Open Badges délivré par PassInnov", "en-US": "Open Badge issued by PassInnov"},
         TYPE_VIDEO: {"fr-FR": "Vidéo de PassInnov", "en-US": "PassInnov video"},
-        TYPE_MEETING: {"fr-FR": "Session de formation en présentiel", "en-US": "Face-to-face training session"},
+        TYPE_MEETING: {"fr-FR": "Session de formation PassInnov", "en-US": "PassInnov training session"},
     }.get(activity_type, {"fr-FR": "Page de l’intranet PassInnov", "en-US": "PassInnov intranet page"})
 
 

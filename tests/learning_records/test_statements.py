@@ -166,7 +166,7 @@ def test_registered_session_statement(user):
     definition = statement["object"]["definition"]
     assert definition["type"] == "http://adlnet.gov/expapi/activities/meeting"
     assert set(definition["name"]) == set(definition["description"]) == {"fr-FR", "en-US"}
-    assert "« Intelligence collective »" in definition["description"]["fr-FR"]
+    assert "«\u00a0Intelligence collective\u00a0»" in definition["description"]["fr-FR"]
     assert statement["context"]["registration"] == str(registration)
     parent = statement["context"]["contextActivities"]["parent"]
     assert [p["id"] for p in parent] == [session.module.xapi_activity_id]
