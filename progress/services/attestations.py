@@ -198,7 +198,9 @@ def render_pdf(attestation):
     pdf.setFont("Helvetica", 11)
     lines = module_lines(content)
     sentence = (
-        _("attended the following training module:") if len(lines) == 1 else _("attended the following training modules:")
+        _("attended the following training module:")
+        if len(lines) == 1
+        else _("attended the following training modules:")
     )
     pdf.drawString(left, y, sentence)
     y -= 10 * mm
@@ -224,7 +226,9 @@ def render_pdf(attestation):
         y -= 4 * mm
     y -= 3 * mm
     pdf.setFont("Helvetica-Bold", 10)
-    pdf.drawString(left, y, _("Total duration: %(duration)s") % {"duration": _format_duration(content.get("total_minutes"))})
+    pdf.drawString(
+        left, y, _("Total duration: %(duration)s") % {"duration": _format_duration(content.get("total_minutes"))}
+    )
     y -= 12 * mm
     pdf.setFont("Helvetica", 10)
     issued = date_format(timezone.localtime(attestation.issued_at), "j F Y")

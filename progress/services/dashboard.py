@@ -115,10 +115,11 @@ def build(user, now=None):
     steps = []
     for module in modules:
         row = progress.get(module.pk)
-        if not (module.is_entry_module or module.pk in chosen_ids or (row and row.status != Progress.Status.NONE)):
+        registration = upcoming_by_module.get(module.pk)
+        relevant = module.is_entry_module or module.pk in chosen_ids or registration is not None
+        if not (relevant or (row and row.status != Progress.Status.NONE)):
             continue
         status = row.status if row else Progress.Status.NONE
-        registration = upcoming_by_module.get(module.pk)
         if status in (Progress.Status.NONE, Progress.Status.PLANNED) and registration is not None:
             status = (
                 Progress.Status.WAITING

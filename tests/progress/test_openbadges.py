@@ -74,7 +74,9 @@ def test_revoked_assertion_answers_410_with_its_reason(award, demo_user):
 
 
 def test_unknown_assertion_is_404():
-    assert Client().get("/mon-parcours/openbadges/assertions/00000000-0000-0000-0000-000000000000.json").status_code == 404
+    assert (
+        Client().get("/mon-parcours/openbadges/assertions/00000000-0000-0000-0000-000000000000.json").status_code == 404
+    )
 
 
 def test_baked_png_unbakes_to_the_assertion(award, client):
