@@ -191,6 +191,7 @@ WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "registration/login.html"
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
 WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+SENDFILE_BACKEND = "home.sendfile"  # documents: X-Accel-Redirect when PASSINNOV_MEDIA_ACCEL_REDIRECT is set
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAILEMBEDS_FINDERS = []  # no oEmbed: the intranet has no internet access at run time
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

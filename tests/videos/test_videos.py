@@ -113,3 +113,17 @@ def test_testimonial_page_shows_the_quote_and_video(agent_client):
     assert response.status_code == 200
     assert emilie.quote in html.replace("&#x27;", "'")
     assert "<video" in html and 'kind="captions"' in html
+
+
+def test_production_hands_documents_and_media_to_nginx_after_the_access_check(agent_client, client, settings):
+    settings.PASSINNOV_MEDIA_ACCEL_REDIRECT = "/protected-media/"
+    video = VideoPage.objects.live().select_related("video", "captions").first()
+    response = agent_client.get(video.captions.url)
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"] == "/protected-media/" + video.captions.file.name
+    assert response.content == b"" and response.get("Content-Length", "0") == "0"
+    response = agent_client.get(video.video.url)
+    assert response["X-Accel-Redirect"] == "/protected-media/" + video.video.file.name
+    client.logout()
+    response = client.get(video.captions.url)
+    assert response.status_code == 302 and "X-Accel-Redirect" not in response
