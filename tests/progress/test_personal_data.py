@@ -1,0 +1,174 @@
+import base64
+import json
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import models
+from django.test import Client
+
+from learning_records.models import Credential, Statement
+from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress
+from progress.services import attestations, personal_data
+from progress.services.dashboard import choose_modules
+from tests.progress.helpers import attend, entry_module, host, make_session, make_user, other_modules
+from training_sessions.models import Evaluation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def person():
+    user = make_user(
+        "gaspard.unique", first_name="Gaspardin", last_name="Zyxwvutsky", email="gaspardin.zyx@finances.gouv.fr"
+    )
+    registration, *_rest = attend(user, make_session(entry_module(), days=-20))
+    Evaluation.objects.create(
+        registration=registration,
+        overall=5,
+        content=5,
+        facilitation=4,
+        usefulness=5,
+        comment="Merci, signé Gaspardin Zyxwvutsky",
+    )
+    choose_modules(user, [other_modules()[0].pk])
+    # Another agent's attendance where our person was the instructor names them in that statement.
+    attend(make_user("autre.agent"), make_session(entry_module(), days=-8), instructor=user)
+    host(user, make_session(entry_module(), days=-8), "co-facilitator")
+    attestations.issue(user, Attestation.Kind.PATH)
+    return user
+
+
+def test_export_holds_everything_about_the_agent(person, client):
+    client.force_login(person)
+    response = client.get("/mon-parcours/mes-donnees/export.json")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["profile"]["email"] == "gaspardin.zyx@finances.gouv.fr"
+    assert data["profile"]["xapi_account_name"] == person.xapi_account_name
+    assert len(data["registrations"]) == 1 and data["registrations"][0]["attendance"] == "present"
+    assert data["evaluations"][0]["comment"].startswith("Merci")
+    assert {p["status"] for p in data["progress"]} == {"completed", "planned"}
+    assert data["badges"] and data["attestations"] and data["facilitations"]
+    own = Statement.objects.filter(actor_account_name=person.xapi_account_name).count()
+    assert len(data["statements"]) == own >= 4
+
+
+def test_agent_asks_for_erasure_once(person, client):
+    client.force_login(person)
+    assert client.get("/mon-parcours/mes-donnees/").status_code == 200
+    response = client.post("/mon-parcours/mes-donnees/effacement/", {})
+    assert response.status_code == 400
+    assert not ErasureRequest.objects.exists()
+    client.post("/mon-parcours/mes-donnees/effacement/", {"confirm": "on"})
+    client.post("/mon-parcours/mes-donnees/effacement/", {"confirm": "on"})
+    assert ErasureRequest.objects.filter(user=person, status="pending").count() == 1
+
+
+def text_values(instance):
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField, models.JSONField, models.EmailField)):
+            value = getattr(instance, field.attname)
+            if value:
+                yield field.name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def test_after_erasure_no_table_holds_the_agent(person, demo_user):
+    account = person.xapi_account_name
+    own_ids = {
+        str(i) for i in Statement.objects.filter(actor_account_name=account).values_list("statement_id", flat=True)
+    }
+    award = BadgeAward.objects.filter(user=person).first()
+    erasure, _created = personal_data.request_erasure(person)
+    done = personal_data.process(erasure, by=demo_user("admin"))
+    assert set(done.statement_ids) == own_ids and own_ids
+
+    needles = ["gaspard.unique", "Gaspardin", "Zyxwvutsky", "gaspardin.zyx@finances.gouv.fr", account]
+    found = []
+    for model in apps.get_models():
+        for instance in model._default_manager.all().iterator():
+            for name, value in text_values(instance):
+                for needle in needles:
+                    if needle.lower() in value.lower():
+                        found.append((model._meta.label, name, needle))
+    assert found == []
+    person.refresh_from_db()
+    assert not person.is_active and not person.has_usable_password()
+    assert not Progress.objects.filter(user=person).exists()
+    assert not PathChoice.objects.filter(user=person).exists()
+    award.refresh_from_db()
+    assert award.revoked and award.user is None
+    assert Client().get(award.assertion_url().replace("http://testserver", "")).status_code == 410
+    # The anonymous facts remain for the statistics.
+    assert Evaluation.objects.filter(registration__user=person, overall=5, comment="").exists()
+    with pytest.raises(personal_data.ErasureError):
+        personal_data.process(done)
+
+
+@pytest.fixture
+def lrs_credential():
+    def make(scopes):
+        credential = Credential(name=f"LRS {scopes}", scopes=scopes)
+        secret = credential.set_secret()
+        credential.save()
+        return "Basic " + base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
+
+    return make
+
+
+def test_erasure_list_for_the_lrs(person, lrs_credential):
+    erasure, _created = personal_data.request_erasure(person)
+    done = personal_data.process(erasure)
+    client = Client()
+    assert client.get("/mon-parcours/effacements.json").status_code == 401
+    assert client.get("/mon-parcours/effacements.json", HTTP_AUTHORIZATION="Basic !!!").status_code == 401
+    wrong = lrs_credential(["statements/write"])
+    assert client.get("/mon-parcours/effacements.json", HTTP_AUTHORIZATION=wrong).status_code == 403
+    reader = lrs_credential(["all/read"])
+    data = client.get("/mon-parcours/effacements.json", HTTP_AUTHORIZATION=reader).json()
+    assert data["erasures"][-1]["statement_ids"] == done.statement_ids
+    bad = client.get("/mon-parcours/effacements.json", {"since": "hier"}, HTTP_AUTHORIZATION=reader)
+    assert bad.status_code == 400
+    later = client.get(
+        "/mon-parcours/effacements.json", {"since": "2999-01-01T00:00:00+00:00"}, HTTP_AUTHORIZATION=reader
+    )
+    assert later.json() == {"erasures": []}
+
+
+def test_process_erasure_command_and_admin_view(person, client_for):
+    erasure, _created = personal_data.request_erasure(person)
+    agent_client = Client()
+    agent_client.force_login(person)
+    admin = client_for("admin")
+    assert admin.get("/admin/passinnov/effacements/").status_code == 200
+    assert admin.get(f"/admin/passinnov/effacements/{erasure.pk}/").status_code == 200
+    response = admin.post(f"/admin/passinnov/effacements/{erasure.pk}/")
+    assert response.status_code == 302
+    erasure.refresh_from_db()
+    assert erasure.status == "done"
+    out = __import__("io").StringIO()
+    call_command("process_erasure", "--list", stdout=out)
+    assert json.loads(out.getvalue())["erasures"][-1]["statement_ids"] == erasure.statement_ids
+    # The erased agent's session no longer works.
+    assert agent_client.get("/mon-parcours/").status_code == 302
+
+
+def test_only_administrators_reach_the_admin_views(client_for):
+    editor = client_for("redacteur")
+    assert editor.get("/admin/passinnov/effacements/").status_code in (302, 403)
+    assert editor.get("/admin/passinnov/badges-decernes/").status_code in (302, 403)
+
+
+def test_administrator_revokes_a_badge_with_a_reason(person, client_for):
+    award = BadgeAward.objects.filter(user=person).first()
+    admin = client_for("admin")
+    assert admin.get("/admin/passinnov/badges-decernes/").status_code == 200
+    response = admin.post(f"/admin/passinnov/badges-decernes/{award.pk}/revoquer/", {"reason": "  "})
+    assert response.status_code == 400
+    award.refresh_from_db()
+    assert not award.revoked
+    response = admin.post(f"/admin/passinnov/badges-decernes/{award.pk}/revoquer/", {"reason": "Erreur de saisie"})
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.revoked and award.revocation_reason == "Erreur de saisie" and award.revocation_kind == "admin"
