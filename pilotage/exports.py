@@ -131,7 +131,7 @@ def attendance(filters, now=None):
                 row["user__first_name"],
                 row["user__username"],
                 row["user__directorate__acronym"] or "",
-                str(labels[row["attendance"]]) if row["attendance"] else _("not marked"),
+                str(labels[row["attendance"]]) if row["attendance"] else _("attendance not marked"),
                 local(row["attendance_marked_at"]),
             ]
 

@@ -159,7 +159,7 @@ class Dashboard:
         )
         return [
             {
-                "label": row["user__directorate__acronym"] or _("Not specified"),
+                "label": row["user__directorate__acronym"] or _("Directorate not specified"),
                 "title": row["user__directorate__name"] or "",
                 "attendances": row["attendances"],
                 "participants": row["participants"],
@@ -176,7 +176,7 @@ class Dashboard:
         )
         return [
             {
-                "label": row["user__work_location__name"] or _("Not specified"),
+                "label": row["user__work_location__name"] or _("Site not specified"),
                 "attendances": row["attendances"],
                 "participants": row["participants"],
             }
@@ -231,9 +231,11 @@ class Dashboard:
 
     def satisfaction_by_facilitator(self):
         prefix = "registration__session__facilitations__user"
-        evaluations = self.filters.evaluations().filter(**{f"{prefix}__isnull": False})
+        # One filter() call: the condition and the grouping must use the same join on facilitations.
+        condition = {f"{prefix}__isnull": False}
         if self.filters.facilitator is not None:
-            evaluations = evaluations.filter(**{prefix: self.filters.facilitator})
+            condition[prefix] = self.filters.facilitator
+        evaluations = self.filters.evaluations().filter(**condition)
         rows = (
             evaluations.values(prefix, f"{prefix}__first_name", f"{prefix}__last_name", f"{prefix}__username")
             .annotate(**rating_aggregates())
