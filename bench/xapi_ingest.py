@@ -167,6 +167,15 @@ def main():
     results.append(("bulk_create of the Statement rows + their index rows", count, seconds))
     empty_statement_tables()
 
+    from learning_records.models import Credential
+
+    credential = Credential(name="bench")
+    secret = credential.set_secret()
+    started = time.perf_counter()
+    credential.check_secret(secret)
+    check_ms = (time.perf_counter() - started) * 1000
+    print(f"checking a credential's secret (paid by every HTTP request): {check_ms:.0f} ms\n")
+
     width = max(len(label) for label, _c, _s in results)
     print(f"{'phase':<{width}}  statements  seconds  statements/s")
     for label, count, seconds in results:
