@@ -168,6 +168,17 @@ def about(request):
 
 @csrf_exempt
 @login_not_required
+def not_implemented(request, resource):
+    """The document resources (state, profiles, activities, agents) are not part of this LRS."""
+
+    def handler(api_request):
+        raise ApiError(404, f"the {resource} resource is not provided by this LRS (statements and about only)")
+
+    return handle(request, handler)
+
+
+@csrf_exempt
+@login_not_required
 def statements(request):
     def handler(api_request):
         if api_request.method not in ("GET", "HEAD", "PUT", "POST"):

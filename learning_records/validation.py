@@ -32,8 +32,9 @@ TIMESTAMP_RE = re.compile(
     r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 )
 DURATION_RE = re.compile(
-    r"^P(?!$)(\d+(?:[.,]\d+)?Y)?(\d+(?:[.,]\d+)?M)?(\d+(?:[.,]\d+)?W)?(\d+(?:[.,]\d+)?D)?"
-    r"(T(?=\d)(\d+(?:[.,]\d+)?H)?(\d+(?:[.,]\d+)?M)?(\d+(?:[.,]\d+)?S)?)?$"
+    r"^P(?:\d+(?:[.,]\d+)?W"  # weeks cannot be combined with other units (ISO 8601 4.4.3.2)
+    r"|(?!$)(\d+(?:[.,]\d+)?Y)?(\d+(?:[.,]\d+)?M)?(\d+(?:[.,]\d+)?D)?"
+    r"(T(?=\d)(\d+(?:[.,]\d+)?H)?(\d+(?:[.,]\d+)?M)?(\d+(?:[.,]\d+)?S)?)?)$"
 )
 MIME_RE = re.compile(r"^[\w.+\-!#$&^]+/[\w.+\-!#$&^]+(\s*;.*)?$")
 
@@ -291,7 +292,9 @@ def check_activity_definition(value, path):
     if "extensions" in value:
         check_extensions(value["extensions"], f"{path}.extensions")
     interaction_type = value.get("interactionType")
-    if interaction_type is not None and interaction_type not in INTERACTION_TYPES:
+    if interaction_type is not None and (
+        not isinstance(interaction_type, str) or interaction_type not in INTERACTION_TYPES
+    ):
         fail(f"{path}.interactionType", f"{interaction_type!r} is not an xAPI interaction type")
     if "correctResponsesPattern" in value:
         if interaction_type is None:

@@ -49,6 +49,13 @@ def test_cors_preflight_and_headers(client, xapi):
     assert "X-Experience-API-Consistent-Through" in xapi.get()["Access-Control-Expose-Headers"]
 
 
+@pytest.mark.parametrize("path", ["/xapi/activities/state", "/xapi/agents", "/xapi/activities/profile"])
+def test_document_resources_answer_404_in_xapi_terms(xapi, path):
+    response = xapi.get(path)
+    assert response.status_code == 404
+    assert response["X-Experience-API-Version"] == "1.0.3"
+
+
 def test_unsupported_method(xapi):
     response = xapi.client.delete("/xapi/statements", headers=xapi._headers({}))
     assert response.status_code == 405
