@@ -88,9 +88,9 @@ LAST_NAMES = [
 DIRECTORATES = ["DGFiP", "DGDDI", "DGE", "DGT", "INSEE", "SG", "DGCCRF"]
 
 # Trained agents (completed the entry module in the past) and newcomers (fill the future sessions).
-TRAINED_AGENTS = 40
+TRAINED_AGENTS = 24
 NEWCOMERS = 25
-PER_PAST_SESSION = 8
+PER_PAST_SESSION = 6
 
 # Facilitators: (username, first name, last name, organisation)
 EXTERNAL_FACILITATORS = [
@@ -100,9 +100,9 @@ EXTERNAL_FACILITATORS = [
 INTERNAL_FACILITATORS = [("mi.julie", "Julie", "Caron", "Mission innovation")]
 
 # Entry-module past sessions (days before today) with their facilitation mode, oldest first.
-ENTRY_PAST = [(-330, "external"), (-270, "external"), (-210, "mixed"), (-150, "mixed"), (-90, "internal")]
+ENTRY_PAST = [(-300, "external"), (-220, "mixed"), (-140, "mixed"), (-60, "internal")]
 # Other modules' past sessions.
-OTHER_PAST = [(-200, "mixed"), (-110, "mixed"), (-45, "internal")]
+OTHER_PAST = [(-180, "mixed"), (-30, "internal")]
 # Future sessions of every module: (days ahead, site index offset, capacity, how full).
 FUTURE = [(12, 0, 12, "full"), (26, 1, 15, "open"), (40, 2, 12, "almost full")]
 
@@ -333,6 +333,8 @@ def load(stdout=None):
     agents, facilitators, animateur = _users()
     events = _events()
     trained, newcomers = agents[:TRAINED_AGENTS], agents[TRAINED_AGENTS:]
+    # The last agent of each entry-module group is marked absent (see _past_registrations).
+    completed_entry = [a for i, a in enumerate(trained) if i % PER_PAST_SESSION != PER_PAST_SESSION - 1]
     entry = next((m for m in modules if m.is_entry_module), None)
 
     for m_index, module in enumerate(modules):
@@ -358,7 +360,12 @@ def load(stdout=None):
             if is_entry:  # trained agents complete the entry module in groups, oldest sessions first
                 group = trained[s_index * PER_PAST_SESSION : (s_index + 1) * PER_PAST_SESSION]
             else:  # agents whose entry session ended before this one
-                eligible = [a for i, a in enumerate(trained) if ENTRY_PAST[min(i // PER_PAST_SESSION, 4)][0] < day]
+                eligible = [
+                    a
+                    for i, a in enumerate(trained)
+                    if ENTRY_PAST[min(i // PER_PAST_SESSION, len(ENTRY_PAST) - 1)][0] < day
+                    and i % PER_PAST_SESSION != PER_PAST_SESSION - 1  # the last of each group was absent
+                ]
                 start = (m_index * 5 + s_index * 3) % max(len(eligible), 1)
                 group = (eligible[start:] + eligible[:start])[:PER_PAST_SESSION]
             past_participants.update(u.pk for u in group)
@@ -384,7 +391,7 @@ def load(stdout=None):
             elif is_entry and f_index == 2:  # almost full
                 _future_registrations(session, newcomers[capacity + 3 : capacity + 3 + capacity - 2], [], events)
             elif not is_entry and f_index == 0:
-                group = [a for a in trained if a.pk not in past_participants][m_index % 3 :][:5]
+                group = [a for a in completed_entry if a.pk not in past_participants][m_index % 3 :][:5]
                 _future_registrations(session, group, [], events)
     if stdout is not None:
         stdout.write(f"Demo sessions: {Session.objects.count()}")

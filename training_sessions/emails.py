@@ -72,7 +72,7 @@ def send_waiting_list(registration):
         _("Waiting list: %(module)s, %(date)s") % {"module": session.module.title, "date": session.local_start_label},
         [
             _("The session below is full: you are number %(position)s on its waiting list.")
-            % {"position": registration.waiting_position()},
+            % {"position": registration.position_on_waiting_list()},
             _(
                 "If a place becomes available before the registration deadline, you will be registered "
                 "automatically and receive a confirmation with the calendar invitation."

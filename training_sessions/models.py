@@ -372,7 +372,7 @@ class Registration(models.Model):
     def is_active(self):
         return self.status in (self.Status.REGISTERED, self.Status.WAITING)
 
-    def waiting_position(self):
+    def position_on_waiting_list(self):
         if self.status != self.Status.WAITING:
             return None
         return (

@@ -174,7 +174,7 @@ def _check_can_register(user, session, now):
         if existing.status == Registration.Status.WAITING:
             raise SessionError(
                 _("You are already on the waiting list of this session (number %(position)s).")
-                % {"position": existing.waiting_position()},
+                % {"position": existing.position_on_waiting_list()},
                 "duplicate",
             )
         raise SessionError(_("You are already registered for this session."), "duplicate")

@@ -29,7 +29,7 @@ def _detail_context(request, session, **extra):
     context = {
         "session": session,
         "registration": registration,
-        "waiting_position": registration.waiting_position() if registration else None,
+        "waiting_position": registration.position_on_waiting_list() if registration else None,
         "evaluation": evaluation,
         "can_register": session.registration_open(now)
         and not (registration and registration.is_active)
@@ -89,7 +89,7 @@ def register(request, pk):
                 "The session is full: you are number %(position)s on the waiting list. You will be told by email if "
                 "a place becomes available."
             )
-            % {"position": registration.waiting_position()},
+            % {"position": registration.position_on_waiting_list()},
         )
     return redirect(session.get_absolute_url())
 

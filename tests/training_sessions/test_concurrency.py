@@ -54,7 +54,7 @@ def test_forty_concurrent_registrations_never_exceed_twelve_places(transactional
     last_registered = max(registered.values_list("created_at", flat=True))
     assert all(r.created_at > last_registered for r in waiting)
     assert [r.created_at for r in waiting] == sorted(r.created_at for r in waiting)
-    assert [r.waiting_position() for r in waiting[:3]] == [1, 2, 3]
+    assert [r.position_on_waiting_list() for r in waiting[:3]] == [1, 2, 3]
 
     # One cancellation promotes exactly one agent: the first on the waiting list.
     leaving = registered.first().user

@@ -46,7 +46,7 @@ def test_beyond_capacity_agents_join_the_waiting_list_in_order(entry, on_commit)
     with on_commit():
         results = [services.register(a, session) for a in agents]
     assert [r.status for r in results] == ["registered"] * 2 + ["waiting"] * 3
-    assert [r.waiting_position() for r in results[2:]] == [1, 2, 3]
+    assert [r.position_on_waiting_list() for r in results[2:]] == [1, 2, 3]
     positions = list(
         Registration.objects.filter(session=session).with_waiting_position().values_list("user_id", "waiting_position")
     )
