@@ -7,8 +7,9 @@ attachment without fileUrl and without its part (store.py).
 
 Signatures: an attachment with usageType SIGNATURE_USAGE must be `application/octet-stream` and hold a JWS
 (RFC 7515 compact serialisation) whose header names RS256, RS384 or RS512 and whose payload is the
-statement as it was before the signature was added. Without a public key in the JWS (`x5c`) the
-cryptographic check cannot be made: the structure, algorithm and payload are checked.
+statement as it was before the signature was added. When the JWS header carries the signer's key (`x5c`
+certificate or `jwk`), the RSA signature itself is verified (jws.py); without a key only the structure,
+algorithm and payload can be checked.
 """
 
 import base64
@@ -19,6 +20,7 @@ import json
 import re
 import uuid
 
+from . import jws
 from .auth import ApiError
 from .store import same_payload
 from .validation import StatementError
@@ -147,6 +149,14 @@ def check_jws(raw, statement):
         raise StatementError("signature: the JWS algorithm must be RS256, RS384 or RS512")
     if not isinstance(payload, dict):
         raise StatementError("signature: the JWS payload must be a statement")
+    try:
+        key = jws.public_key(header)
+    except jws.UnreadableKey as exc:
+        raise StatementError(f"signature: unreadable key in the JWS header ({exc})")
+    if key is not None:
+        signing_input = f"{segments[0]}.{segments[1]}".encode("ascii")
+        if not jws.verify(header["alg"], signing_input, b64url(segments[2]), key):
+            raise StatementError("signature: the JWS signature does not verify with the key it carries")
     unsigned = copy.deepcopy(statement)
     remaining = [a for a in unsigned.get("attachments", []) if a.get("usageType") != SIGNATURE_USAGE]
     if remaining:
