@@ -205,6 +205,36 @@ def main():
                 timings[f"page {args.depth:,}"].append(get(deep_params)[0])
             results[label] = {depth: summary(values) for depth, values in timings.items()}
 
+    # The same pages in process (query + rendering, no HTTP, no authentication): the store's own cost.
+    from learning_records import query as queries
+
+    in_process = {}
+    for label, (first_params, deep_params, _query, _after) in cases.items():
+        timings = {"page 1": [], f"page {args.depth:,}": []}
+        for _ in range(args.requests):
+            for depth, query in (
+                ("page 1", queries.parse_query(first_params)),
+                (f"page {args.depth:,}", queries.load_more(deep_params["more"])),
+            ):
+                started = time.perf_counter()
+                rows, _more = queries.page(query)
+                [queries.render(row, query["format"]) for row in rows]
+                timings[depth].append(time.perf_counter() - started)
+        in_process[label] = {depth: summary(values) for depth, values in timings.items()}
+
+    print("HTTP GET /xapi/statements through gunicorn (authentication included):")
+    print_table(results)
+    print("\nThe same pages in process (learning_records.query.page + render, no HTTP):")
+    print_table(in_process)
+    for label, (_first, _deep, query, after) in cases.items():
+        deep_plan, offset_plan = explain(query, after, args.page, args.depth)
+        first_plan, _ = explain(query, None, args.page, 1)
+        print(f"\n--- {label}: page 1 (keyset) ---\n{first_plan}")
+        print(f"\n--- {label}: page {args.depth:,} (keyset, as served) ---\n{deep_plan}")
+        print(f"\n--- {label}: page {args.depth:,} with OFFSET (not used; for comparison) ---\n{offset_plan}")
+
+
+def print_table(results):
     print(f"{'case':<12} {'page':<12} {'n':>3} {'median ms':>10} {'p95 ms':>8} {'mean ms':>8}")
     for label, by_depth in results.items():
         for depth, figures in by_depth.items():
@@ -212,12 +242,6 @@ def main():
                 f"{label:<12} {depth:<12} {figures['n']:>3} {figures['median_ms']:>10.1f} "
                 f"{figures['p95_ms']:>8.1f} {figures['mean_ms']:>8.1f}"
             )
-    for label, (_first, _deep, query, after) in cases.items():
-        deep_plan, offset_plan = explain(query, after, args.page, args.depth)
-        first_plan, _ = explain(query, None, args.page, 1)
-        print(f"\n--- {label}: page 1 (keyset) ---\n{first_plan}")
-        print(f"\n--- {label}: page {args.depth:,} (keyset, as served) ---\n{deep_plan}")
-        print(f"\n--- {label}: page {args.depth:,} with OFFSET (not used; for comparison) ---\n{offset_plan}")
 
 
 if __name__ == "__main__":
