@@ -210,7 +210,7 @@ def next_action(dashboard, now):
                     "place": session.place_label,
                     "places": session.places_left,
                 },
-                _("Register"),
+                _("Register for the session"),
                 _url("training_sessions:detail", session.pk) or step.module.url,
             )
         return Action(
