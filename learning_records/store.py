@@ -413,7 +413,9 @@ def build_rows(new_items, authority, trusted, credential, user):
                 object_activity_id=obj["id"] if object_type == "Activity" else None,
                 object_statement_id=uuid.UUID(obj["id"]) if object_type == "StatementRef" else None,
                 actor_account_name=(
-                    actor_account.get("name") if actor_account.get("homePage") == settings.PASSINNOV_BASE_URL else None
+                    strip_nul(actor_account.get("name"))
+                    if actor_account.get("homePage") == settings.PASSINNOV_BASE_URL
+                    else None
                 ),
                 registration=uuid.UUID(data["context"]["registration"])
                 if "registration" in data.get("context", {})

@@ -4,6 +4,7 @@
 the API answers it with 400. Nothing here touches the database.
 """
 
+import math
 import re
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -12,8 +13,8 @@ VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 SUPPORTED_VERSION = re.compile(r"^1\.0(\.\d+)?$")
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I)
-IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
-IRL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s<>\"{}|\\^`]+$")
+IRI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f<>\"{}|\\^`]+$")
+IRL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://[^\s\x00-\x1f\x7f<>\"{}|\\^`]+$")
 MBOX_RE = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
 SHA1_RE = re.compile(r"^[0-9a-fA-F]{40}$")
 SHA2_RE = re.compile(r"^([0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$")
@@ -483,10 +484,29 @@ def check_substatement(value, path):
     check_core(value, path, in_substatement=True)
 
 
+MAX_DEPTH = 64
+
+
+def check_json_values(value):
+    """Whole-document limits: nesting depth (also inside extensions) and finite numbers (1e400 is not)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            fail("", f"the statement is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(item, float) and not math.isfinite(item):
+            fail("", "numbers must be finite")
+        if isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+
+
 def validate_statement(value):
     """Raise StatementError when `value` (a parsed statement) breaks a rule of xAPI 1.0.3."""
     if not isinstance(value, dict):
         fail("", "a statement must be a JSON object")
+    check_json_values(value)
     allowed = {
         "id",
         "actor",

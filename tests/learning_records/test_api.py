@@ -251,6 +251,16 @@ def test_malformed_bodies_are_refused(xapi, body, content_type):
     assert Statement.objects.count() == 0
 
 
+def test_nul_in_an_account_name_and_huge_numbers_do_not_break_the_store(xapi):
+    text = (
+        '{"actor": {"account": {"homePage": "http://testserver", "name": "a\\u0000b"}}, '
+        '"verb": {"id": "http://example.org/v"}, "object": {"id": "http://example.org/a"}}'
+    )
+    assert xapi.post(text).status_code == 200
+    huge = text.replace('"object"', '"result": {"score": {"raw": 1e400}}, "object"')
+    assert xapi.post(huge).status_code == 400
+
+
 def test_post_with_unknown_parameter_is_refused(xapi):
     response = xapi.post(make_statement(), path="/xapi/statements?foo=bar")
     assert response.status_code == 400

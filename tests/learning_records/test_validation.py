@@ -289,6 +289,20 @@ def test_invalid_statements_are_refused_with_a_message(rule, path, value, fragme
         assert fragment in str(error.value)
 
 
+def test_deep_nesting_and_infinite_numbers_are_refused():
+    deep = {}
+    node = deep
+    for _ in range(100):
+        node["a"] = {}
+        node = node["a"]
+    with pytest.raises(StatementError, match="nested"):
+        validate_statement(make_statement(result={"extensions": {"http://example.org/e": deep}}))
+    with pytest.raises(StatementError, match="finite"):
+        validate_statement(make_statement(result={"extensions": {"http://example.org/e": float("inf")}}))
+    with pytest.raises(StatementError, match="IRI"):
+        validate_statement(make_statement(verb={"id": "http://example.org/\x00"}))
+
+
 def test_timestamps_keep_their_offset_and_precision():
     value = parse_timestamp("2026-11-27T12:00:00.123456+01:00")
     assert value.utcoffset().total_seconds() == 3600
