@@ -56,7 +56,9 @@ class SessionQuerySet(models.QuerySet):
             .prefetch_related(
                 models.Prefetch(
                     "facilitations",
-                    queryset=Facilitation.objects.select_related("user", "organisation").order_by("role", "sort_order"),
+                    queryset=Facilitation.objects.select_related("user", "organisation").order_by(
+                        "-role", "sort_order"
+                    ),  # lead first
                 )
             )
             .with_counts()

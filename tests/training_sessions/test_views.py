@@ -289,3 +289,37 @@ def test_the_session_page_and_the_upcoming_include_run_bounded_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = template.render(Context({"module": entry}))
     assert "Prochaines sessions de ce module" in html and "places restantes" in html
+
+
+# --- Home page and module page ---------------------------------------------------------------------------
+
+
+def test_the_module_page_lists_its_sessions_and_shows_its_rating(
+    entry, animateur, internal, django_assert_max_num_queries
+):
+    from tests.training_sessions.test_evaluation import _rated_session
+
+    session = helpers.make_session(entry, days=3, facilitators=[(animateur, "lead", internal)])
+    client = signed_in(helpers.make_agent())
+    html = client.get(entry.url).content.decode()
+    assert "Prochaines sessions de ce module" in html and f"/sessions/{session.pk}/" in html
+    _rated_session(entry, animateur, internal, [5, 4, 5, 4, 5])
+    html = client.get(entry.url).content.decode()
+    average = Evaluation.objects.filter(registration__session__module=entry).summary()
+    if average["answers"] >= 5:
+        label = f"{average['average']:.1f}".replace(".", ",")
+        assert f"{label}/5 · {average['answers']} avis" in html
+    client.get(entry.url)
+    with django_assert_max_num_queries(60) as few:
+        client.get(entry.url)
+    for _ in range(5):
+        helpers.make_session(entry, days=4, facilitators=[(animateur, "lead", internal)])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(entry.url)
+
+
+def test_the_home_page_lists_the_upcoming_sessions(entry_session):
+    from home.models import HomePage
+
+    html = signed_in(helpers.make_agent()).get(HomePage.objects.first().url).content.decode()
+    assert "Prochaines sessions" in html and f"/sessions/{entry_session.pk}/" in html
