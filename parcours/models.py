@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -32,6 +33,17 @@ class ParcoursPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["modules"] = self.get_modules()
         return context
+
+
+class ModulePageForm(WagtailAdminPageForm):
+    """A new module requires the entry module by default (the editor may untick it)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding and "prerequisites" in self.fields and not self.is_bound:
+            entry = ModulePage.objects.filter(is_entry_module=True).values_list("pk", flat=True).first()
+            if entry is not None:
+                self.initial["prerequisites"] = [entry]
 
 
 class ModulePage(XapiActivityMixin, Page):
@@ -104,6 +116,7 @@ class ModulePage(XapiActivityMixin, Page):
     ]
     parent_page_types = ["parcours.ParcoursPage"]
     subpage_types = []
+    base_form_class = ModulePageForm
 
     class Meta:
         verbose_name = _("module")

@@ -130,3 +130,26 @@ def test_module_page_shows_programme_documents_and_related_content(agent_client)
     assert "Brainstorming cadré" in html  # a related fiche
     assert "Emilie" in html  # a related testimonial
     assert "upcoming_sessions" not in html
+
+
+def test_a_new_module_requires_the_entry_module_by_default(client_for):
+    from django.urls import reverse
+
+    parcours = ParcoursPage.objects.get()
+    entry = ModulePage.objects.get(is_entry_module=True)
+    response = client_for("redacteur").get(
+        reverse("wagtailadmin_pages:add", args=("parcours", "modulepage", parcours.pk))
+    )
+    assert response.status_code == 200
+    assert response.context["form"].initial["prerequisites"] == [entry.pk]
+
+
+@pytest.mark.parametrize(
+    "model", [HomePage, ParcoursPage, ModulePage, FicheIndexPage, FichePage, VideoPage, TestimonialPage, StandardPage]
+)
+def test_editors_preview_renders(model, rf):
+    page = model.objects.live().first().specific
+    page.title = "Aperçu avant publication"
+    response = page.make_preview_request()
+    assert response.status_code == 200
+    assert "Aperçu avant publication" in response.content.decode()
