@@ -7,6 +7,10 @@ store, so a batch sent twice (the answer was lost, the worker crashed before sav
 stored twice: a conformant LRS ignores an identical statement it already has, and a 409 on a batch falls
 back to one statement at a time, where a 409 is checked with `GET ?statementId=`.
 
+Erasures carried out by the progress app delete the agent's statements here and list their ids on the
+`ErasureRequest`: each endpoint also keeps an erasure cursor and receives, for every erasure after it, one
+voiding statement per erased id (ids derived from the erasure and the target, so resending is harmless).
+
 One worker per endpoint, even when several application servers run `deliver_statements`: a PostgreSQL
 session-level advisory lock (released by PostgreSQL itself if the worker dies), or on SQLite a lease
 (owner + expiry) taken by a conditional UPDATE.
@@ -21,8 +25,10 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 import requests
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q
@@ -36,6 +42,8 @@ XAPI_VERSION = "1.0.3"
 # First key of PostgreSQL's two-int advisory lock: a constant for "LRS delivery", the endpoint id second.
 ADVISORY_LOCK_NAMESPACE = 0x50494C4F  # "PILO"
 SUCCESS = {200, 204}
+# Voiding statements sent for an erasure get ids derived from (erasure, statement): resending is idempotent.
+ERASURE_NAMESPACE = uuid.UUID("8f0c54a4-6f2b-4d0e-9a57-3d1c3f5e2b71")
 
 
 def setting(name, default):
@@ -163,11 +171,58 @@ def renew_lease(endpoint, owner):
     return updated == 1
 
 
+def pending_erasures(endpoint):
+    """Erasures carried out after the endpoint's erasure cursor (progress app), oldest first."""
+    try:
+        model = apps.get_model("progress", "ErasureRequest")
+    except LookupError:
+        return []
+    done = model.objects.filter(status="done", processed_at__isnull=False)
+    if endpoint.erasure_cursor_at is not None:
+        done = done.filter(
+            Q(processed_at__gt=endpoint.erasure_cursor_at)
+            | Q(processed_at=endpoint.erasure_cursor_at, pk__gt=endpoint.erasure_cursor_id or 0)
+        )
+    return done.order_by("processed_at", "pk").only("pk", "processed_at", "statement_ids")
+
+
+def erasure_voiding_statements(erasure):
+    """One voiding statement per erased statement id: the store deleted them, the external LRS voids its copy."""
+    from learning_records.statements import build_voided
+
+    result = []
+    for target in erasure.statement_ids or []:
+        statement_id = uuid.uuid5(ERASURE_NAMESPACE, f"{erasure.pk}:{target}")
+        data = build_voided(target, None, timestamp=erasure.processed_at, statement_id=statement_id)
+        result.append(SimpleNamespace(statement_id=statement_id, data=data))
+    return result
+
+
+def deliver_erasures(endpoint, client, batch_size, result, stop=None):
+    for erasure in pending_erasures(endpoint):
+        if stop is not None and stop.is_set():
+            return
+        statements = erasure_voiding_statements(erasure)
+        try:
+            for start in range(0, len(statements), batch_size):
+                client.send(statements[start : start + batch_size])
+        except DeliveryError as exc:
+            result.error = str(exc)
+            record_failure(endpoint, result.error)
+            return
+        LrsEndpoint.objects.filter(pk=endpoint.pk).update(
+            erasure_cursor_at=erasure.processed_at, erasure_cursor_id=erasure.pk, last_success_at=timezone.now()
+        )
+        endpoint.erasure_cursor_at, endpoint.erasure_cursor_id = erasure.processed_at, erasure.pk
+        result.erasures += 1
+
+
 @dataclass
 class PassResult:
     endpoint: str
     delivered: int = 0
     batches: int = 0
+    erasures: int = 0
     skipped: str = ""  # "inactive", "backoff" or "locked"
     error: str = ""
 
@@ -238,6 +293,8 @@ def deliver(endpoint, *, owner=None, stop=None, max_batches=None, ignore_backoff
             if connection.vendor != "postgresql" and not renew_lease(endpoint, owner):
                 result.error = "lease lost"
                 break
+        if not result.error and (max_batches is None or result.batches < max_batches):
+            deliver_erasures(endpoint, client, batch_size, result, stop=stop)
     return result
 
 

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 KINDS = {
     "inscriptions": gettext_lazy("registrations"),
-    "presences": gettext_lazy("attendance"),
+    "presences": gettext_lazy("attendance records"),
     "evaluations": gettext_lazy("evaluations"),
 }
 FORMATS = ("csv", "xlsx")

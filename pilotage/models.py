@@ -55,6 +55,9 @@ class LrsEndpoint(models.Model):
 
     cursor_stored = models.DateTimeField(_("last delivered statement (stored)"), null=True, blank=True, editable=False)
     cursor_statement_id = models.UUIDField(_("last delivered statement (id)"), null=True, blank=True, editable=False)
+    # Erasures (progress.ErasureRequest) already sent as voiding statements: (processed_at, id) of the last one.
+    erasure_cursor_at = models.DateTimeField(_("last delivered erasure (date)"), null=True, blank=True, editable=False)
+    erasure_cursor_id = models.BigIntegerField(_("last delivered erasure (id)"), null=True, blank=True, editable=False)
     delivered_count = models.PositiveBigIntegerField(_("statements delivered"), default=0, editable=False)
     last_success_at = models.DateTimeField(_("last success"), null=True, blank=True, editable=False)
     last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)

@@ -14,7 +14,7 @@ from pilotage import charts, exports, services
 from pilotage.access import ALL, can_manage_trainers, dashboard_scope
 from pilotage.forms import FilterForm, NominationForm, TrainerStatusForm
 from pilotage.models import TrainerProfile
-from pilotage.stats import Dashboard
+from pilotage.stats import RATINGS, Dashboard
 
 
 def scoped_filters(request):
@@ -51,6 +51,7 @@ def dashboard(request):
         "mix": mix,
         "mix_chart": charts.stacked_columns(mix),
         "pipeline": board.trainer_pipeline() if scope == ALL else None,
+        "ratings": RATINGS,
         "export_kinds": exports.KINDS,
         "query_string": filters.query_string(),
     }

@@ -4,6 +4,7 @@ from django.conf import settings
 from learning_records.models import Statement
 from learning_records.store import save_statements
 from pilotage.models import LrsEndpoint
+from progress.models import ErasureRequest
 
 
 def statement(index, name="agent"):
@@ -37,7 +38,11 @@ def delivery_settings(settings):
 def endpoint(db, delivery_settings):
     """An endpoint whose cursor is at the end of the log (the demo content's statements are not sent)."""
     last = Statement.objects.order_by("-stored").first()
+    erasures = ErasureRequest.objects.filter(status="done", processed_at__isnull=False).order_by("processed_at", "pk")
+    last_erasure = erasures.last()
     return LrsEndpoint.objects.create(
+        erasure_cursor_at=last_erasure.processed_at if last_erasure else None,
+        erasure_cursor_id=last_erasure.pk if last_erasure else None,
         cursor_stored=last.stored if last else None,
         cursor_statement_id=last.statement_id if last else None,
         name="LRS du service formation",

@@ -1,6 +1,7 @@
 import signal
 import socket
 import threading
+import uuid
 from datetime import timedelta
 from io import StringIO
 
@@ -124,6 +125,48 @@ def test_voided_and_voiding_statements_are_delivered(endpoint, make_statements):
     sent = session.calls[0]["payload"][1]
     assert sent["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided"
     assert sent["object"] == {"objectType": "StatementRef", "id": str(target.statement_id)}
+
+
+def test_erasure_lists_are_delivered_as_voiding_statements(endpoint, make_statements, django_user_model):
+    from progress.models import ErasureRequest
+
+    erased = [str(row.statement_id) for row in make_statements(3)]
+    LrsEndpoint.objects.filter(pk=endpoint.pk).update(erasure_cursor_at=None)
+    endpoint.refresh_from_db()
+    already = set(ErasureRequest.objects.filter(status="done").values_list("pk", flat=True))
+    erasure = ErasureRequest.objects.create(status="done", processed_at=timezone.now(), statement_ids=erased[:2])
+    ErasureRequest.objects.create(status="pending", statement_ids=[erased[2]])  # not carried out: not sent
+
+    session = FakeSession()
+    result = deliver(endpoint, session=session)
+    assert result.delivered == 3 and result.erasures == len(already) + 1
+    voids = [item for call in session.calls[1:] for item in call["payload"]]
+    mine = [item for item in voids if item["object"]["id"] in erased]
+    assert [item["object"]["id"] for item in mine] == erased[:2]
+    assert all(item["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided" for item in mine)
+    assert all(item["object"]["objectType"] == "StatementRef" for item in mine)
+    endpoint.refresh_from_db()
+    assert (endpoint.erasure_cursor_at, endpoint.erasure_cursor_id) == (erasure.processed_at, erasure.pk)
+
+    # Nothing is sent twice; the same erasure always gives the same voiding ids (a resend is idempotent).
+    again = FakeSession()
+    assert deliver(endpoint, session=again).erasures == 0 and again.calls == []
+    from pilotage.delivery import erasure_voiding_statements
+
+    assert [s.data["id"] for s in erasure_voiding_statements(erasure)] == [item["id"] for item in mine]
+
+
+def test_failed_erasure_delivery_keeps_its_cursor(endpoint):
+    from progress.models import ErasureRequest
+
+    erasure = ErasureRequest.objects.create(
+        status="done", processed_at=timezone.now(), statement_ids=[str(uuid.uuid4())]
+    )
+    failing = FakeSession(lambda *a: response(500, b"boom"))
+    result = deliver(endpoint, session=failing)
+    assert result.erasures == 0 and "HTTP 500" in result.error
+    endpoint.refresh_from_db()
+    assert endpoint.erasure_cursor_id != erasure.pk and endpoint.consecutive_failures == 1
 
 
 def test_inactive_endpoint_is_skipped(endpoint, make_statements):

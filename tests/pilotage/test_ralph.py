@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 import requests
 import time_machine
+from django.utils import timezone
 
 from pilotage.delivery import deliver
+from progress.models import ErasureRequest
 from tests.pilotage.ralph_harness import PASSWORD, USERNAME, Ralph, ralph_bin
 
 pytestmark = [pytest.mark.ralph, pytest.mark.django_db]
@@ -63,6 +65,14 @@ def test_a_thousand_statements_are_delivered_exactly_once(ralph, ralph_endpoint,
     # Another pass sends nothing.
     assert deliver(ralph_endpoint).delivered == 0
     assert len(ralph.stored_records()) == 1000
+
+    # An erasure carried out here reaches Ralph as voiding statements for the erased ids.
+    erased = [str(rows[3].statement_id), str(rows[4].statement_id)]
+    ErasureRequest.objects.create(status="done", processed_at=timezone.now(), statement_ids=erased)
+    assert deliver(ralph_endpoint).erasures == 1
+    records = ralph.stored_records()
+    voids = [r for r in records if r["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided"]
+    assert len(records) == 1002 and sorted(r["object"]["id"] for r in voids) == sorted(erased)
 
 
 def test_lrs_stopped_in_the_middle_and_restarted_gets_everything_once(ralph, ralph_endpoint, make_statements):

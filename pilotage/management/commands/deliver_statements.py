@@ -46,8 +46,10 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             for result in deliver_all(stop=self.stop, names=names, owner=owner):
-                if verbosity >= 1 and (result.delivered or result.error or verbosity >= 2):
+                if verbosity >= 1 and (result.delivered or result.erasures or result.error or verbosity >= 2):
                     line = f"{result.endpoint}: {result.delivered} delivered in {result.batches} batch(es)"
+                    if result.erasures:
+                        line += f", {result.erasures} erasure(s) sent as voiding statements"
                     if result.skipped:
                         line += f", skipped ({result.skipped})"
                     if result.error:
