@@ -122,42 +122,45 @@ def _module_id_for(effect):
     return None
 
 
-BADGE_FIELDS = {"completed", "led", "co_facilitated"}
-
-
 def apply_statement(statement, sign=1):
-    """Apply (sign=+1) or undo (sign=-1, voided) one statement.
+    """Apply (sign=+1) or undo (sign=-1, voided) one statement, in the caller's (storing) transaction.
 
-    Returns the agent whose badges may have changed (a completion or a facilitation), or None.
+    Returns the agent whose badges may have changed (a module entering or leaving "completed", or a
+    facilitation count changing), else None: badge rules only read those.
     """
     effect = statement_effect(statement)
     if effect is None:
         return None
+    with transaction.atomic(savepoint=False):  # normally already inside the storing transaction
+        return _apply(effect, sign)
+
+
+def _apply(effect, sign):
     user = get_user_model().objects.filter(xapi_account_name=effect.account_name).first()
     if user is None:
         return None
     field, direction = _split(effect.field)
     delta = sign * direction
-    with transaction.atomic():
-        if effect.is_trainer:
-            row, _created = TrainerProgress.objects.select_for_update().get_or_create(user=user)
-            setattr(row, field, getattr(row, field) + delta)
-            if row.led == 0 and row.co_facilitated == 0:
-                row.delete()
-            else:
-                row.save()
-            return user if field in BADGE_FIELDS else None
-        module_id = _module_id_for(effect)
-        if module_id is None:
-            return None
-        row, _created = Progress.objects.select_for_update().get_or_create(
-            user=user,
-            module_id=module_id,
-            defaults={"planned": PathChoice.objects.filter(user=user, module_id=module_id).exists()},
-        )
+    if effect.is_trainer:
+        row, _created = TrainerProgress.objects.select_for_update().get_or_create(user=user)
         setattr(row, field, getattr(row, field) + delta)
-        _save_or_drop(row)
-    return user if field in BADGE_FIELDS else None
+        if row.led == 0 and row.co_facilitated == 0:
+            row.delete()
+        else:
+            row.save()
+        return user
+    module_id = _module_id_for(effect)
+    if module_id is None:
+        return None
+    row, _created = Progress.objects.select_for_update().get_or_create(
+        user=user,
+        module_id=module_id,
+        defaults={"planned": lambda: PathChoice.objects.filter(user=user, module_id=module_id).exists()},
+    )
+    was_completed = row.status == Progress.Status.COMPLETED
+    setattr(row, field, getattr(row, field) + delta)
+    _save_or_drop(row)
+    return user if was_completed != (row.status == Progress.Status.COMPLETED) else None
 
 
 def _save_or_drop(row):
