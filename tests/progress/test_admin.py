@@ -1,0 +1,75 @@
+import pytest
+
+from progress.models import Badge, BadgeAward, ErasureRequest
+from progress.services import personal_data
+from tests.progress.helpers import attend, entry_module, make_session, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_editors_define_badges_in_the_admin(client_for):
+    editor = client_for("redacteur")
+    assert editor.get("/admin/snippets/progress/badge/").status_code == 200
+    badge = Badge.objects.get(name="PassInnov")
+    assert editor.get(f"/admin/snippets/progress/badge/edit/{badge.pk}/").status_code == 200
+    response = editor.post(
+        "/admin/snippets/progress/badge/add/",
+        {
+            "name": "Animateur confirmé",
+            "description": "A animé cinq sessions.",
+            "criteria": "Avoir animé cinq sessions du parcours.",
+            "image": badge.image_id,
+            "rule": "led",
+            "count": "0",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 200  # refused: a trainer rule needs at least one session
+    assert not Badge.objects.filter(name="Animateur confirmé").exists()
+    response = editor.post(
+        "/admin/snippets/progress/badge/add/",
+        {
+            "name": "Animateur confirmé",
+            "description": "A animé cinq sessions.",
+            "criteria": "Avoir animé cinq sessions du parcours.",
+            "image": badge.image_id,
+            "rule": "led",
+            "count": "5",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Badge.objects.get(name="Animateur confirmé").count == 5
+
+
+def test_agents_do_not_reach_badge_administration(client_for):
+    agent = client_for("agent")
+    assert agent.get("/admin/snippets/progress/badge/").status_code in (302, 403)
+
+
+def test_admin_lists_cost_a_bounded_number_of_queries(client_for, django_assert_max_num_queries):
+    admin = client_for("admin")
+    for i in range(15):
+        user = make_user(f"liste{i}")
+        attend(user, make_session(entry_module(), days=-5 - i))
+        personal_data.request_erasure(user)
+    assert BadgeAward.objects.count() >= 15 and ErasureRequest.objects.count() >= 15
+    with django_assert_max_num_queries(30):
+        assert admin.get("/admin/passinnov/badges-decernes/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert admin.get("/admin/passinnov/effacements/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert admin.get("/admin/passinnov/badges-decernes/", {"q": "liste1"}).status_code == 200
+
+
+def test_personal_pages_cost_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    user = make_user("compteur")
+    for days in range(-40, -5, 5):
+        attend(user, make_session(entry_module(), days=days))
+    client.force_login(user)
+    with django_assert_max_num_queries(20):
+        assert client.get("/mon-parcours/mes-donnees/").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get("/mon-parcours/attestations/verifier/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get("/mon-parcours/mes-donnees/export.json").status_code == 200
