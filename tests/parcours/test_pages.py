@@ -9,13 +9,13 @@ from tests.home.editorial import count_queries
 from videos import models as videos_models
 
 VideoIndexPage, VideoPage = videos_models.VideoIndexPage, videos_models.VideoPage
-TestimonialIndexPage, TestimonialPage = videos_models.TestimonialIndexPage, videos_models.TestimonialPage
+TESTIMONIAL_INDEX, TESTIMONIAL = videos_models.TestimonialIndexPage, videos_models.TestimonialPage
 
 pytestmark = pytest.mark.django_db
 
 # page type -> (allowed parents, allowed children)
 RULES = {
-    HomePage: ({Page}, {ParcoursPage, FicheIndexPage, VideoIndexPage, TestimonialIndexPage, StandardPage}),
+    HomePage: ({Page}, {ParcoursPage, FicheIndexPage, VideoIndexPage, TESTIMONIAL_INDEX, StandardPage}),
     StandardPage: ({HomePage, StandardPage}, {StandardPage}),
     ParcoursPage: ({HomePage}, {ModulePage}),
     ModulePage: ({ParcoursPage}, set()),
@@ -23,8 +23,8 @@ RULES = {
     FichePage: ({FicheIndexPage}, set()),
     VideoIndexPage: ({HomePage}, {VideoPage}),
     VideoPage: ({VideoIndexPage}, set()),
-    TestimonialIndexPage: ({HomePage}, {TestimonialPage}),
-    TestimonialPage: ({TestimonialIndexPage}, set()),
+    TESTIMONIAL_INDEX: ({HomePage}, {TESTIMONIAL}),
+    TESTIMONIAL: ({TESTIMONIAL_INDEX}, set()),
 }
 
 
@@ -44,17 +44,17 @@ def test_can_create_at_follows_the_rules_and_singletons():
     assert FichePage.can_create_at(fiches)
     assert not FichePage.can_create_at(parcours)
     assert VideoPage.can_create_at(VideoIndexPage.objects.get())
-    assert TestimonialPage.can_create_at(TestimonialIndexPage.objects.get())
+    assert TESTIMONIAL.can_create_at(TESTIMONIAL_INDEX.objects.get())
     assert StandardPage.can_create_at(home)
     # The listings exist once: an editor cannot add a second one.
-    for singleton in (ParcoursPage, FicheIndexPage, VideoIndexPage, TestimonialIndexPage, HomePage):
+    for singleton in (ParcoursPage, FicheIndexPage, VideoIndexPage, TESTIMONIAL_INDEX, HomePage):
         assert not singleton.can_create_at(home)
 
 
 def test_menu_sections_are_the_home_pages_children_in_order(agent_client):
     home = HomePage.objects.get()
     menu = [p.specific_class for p in home.get_children().live().in_menu()]
-    assert menu == [ParcoursPage, FicheIndexPage, VideoIndexPage, TestimonialIndexPage]
+    assert menu == [ParcoursPage, FicheIndexPage, VideoIndexPage, TESTIMONIAL_INDEX]
 
 
 def test_catalogue_has_the_five_modules_and_one_entry_module():
@@ -145,7 +145,7 @@ def test_a_new_module_requires_the_entry_module_by_default(client_for):
 
 
 @pytest.mark.parametrize(
-    "model", [HomePage, ParcoursPage, ModulePage, FicheIndexPage, FichePage, VideoPage, TestimonialPage, StandardPage]
+    "model", [HomePage, ParcoursPage, ModulePage, FicheIndexPage, FichePage, VideoPage, TESTIMONIAL, StandardPage]
 )
 def test_editors_preview_renders(model, rf):
     page = model.objects.live().first().specific

@@ -6,7 +6,7 @@ from wagtail.documents import get_document_model
 from home.webvtt import validate_webvtt_bytes
 from videos import models as videos_models
 
-VideoIndexPage, VideoPage, TestimonialPage = (
+VideoIndexPage, VideoPage, TESTIMONIAL = (
     videos_models.VideoIndexPage,
     videos_models.VideoPage,
     videos_models.TestimonialPage,
@@ -30,7 +30,7 @@ def test_demo_has_captioned_and_transcribed_videos_and_testimonials():
     for video in videos:
         assert video.video.type == "video" and video.captions and video.transcript
         video.full_clean()  # the shipped captions are valid WebVTT
-    testimonials = TestimonialPage.objects.live()
+    testimonials = TESTIMONIAL.objects.live()
     assert testimonials.count() >= 3
     assert testimonials.filter(first_name="Emilie").exists()
 
@@ -107,7 +107,7 @@ def test_anonymous_access_to_a_video_file_and_a_document_is_refused(client):
 
 
 def test_testimonial_page_shows_the_quote_and_video(agent_client):
-    emilie = TestimonialPage.objects.get(first_name="Emilie")
+    emilie = TESTIMONIAL.objects.get(first_name="Emilie")
     response = agent_client.get(emilie.url)
     html = response.content.decode()
     assert response.status_code == 200
