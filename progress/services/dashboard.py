@@ -186,21 +186,35 @@ def _related_videos(module_ids):
     )
 
 
-def _next_open_session(module, now):
+def _next_open_session(module, now, after=None):
+    """The next session of `module` open for registration, with places left, starting after `after`."""
     from training_sessions import services as session_services
 
     for session in session_services.next_sessions_of([module], limit=10, now=now):
-        if session.places_left > 0:
+        if session.places_left > 0 and (after is None or session.start >= after):
             return session
     return None
 
 
 def next_action(dashboard, now):
-    """The one useful thing to do now, as a sentence and a button (at most one more query)."""
+    """The one useful thing to do now, as a sentence and a button (at most one more query).
+
+    A later module's session is only suggested when the agent may register for it: entry module completed,
+    or a place in an entry-module session that ends before it starts.
+    """
+    entry_step = next((s for s in dashboard.steps if s.module.is_entry_module), None)
+    after = None
+    if entry_step is not None and entry_step.status != Progress.Status.COMPLETED:
+        entry_registration = entry_step.registration
+        if entry_registration is not None and entry_registration.status == "registered":
+            after = entry_registration.session.end
+    blocked = entry_step is not None and entry_step.status != Progress.Status.COMPLETED and after is None
     for step in dashboard.steps[dashboard.current_index :]:
         if step.status in (Progress.Status.REGISTERED, Progress.Status.WAITING, Progress.Status.ATTENDED):
             continue
-        session = _next_open_session(step.module, now)
+        if blocked and not step.module.is_entry_module:
+            continue  # later modules open once the entry module is completed or booked
+        session = _next_open_session(step.module, now, after=None if step.module.is_entry_module else after)
         if session is not None:
             return Action(
                 _("Register for the next session of “%(module)s”, on %(date)s in %(place)s (%(places)s places left).")

@@ -140,3 +140,22 @@ def test_page_for_a_completed_path_proposes_new_modules(newcomer, client):
     assert data.all_done
     html = client.get("/mon-parcours/").content.decode()
     assert "Parcours terminé" in html
+
+
+def test_next_action_after_booking_the_entry_module_is_a_later_session_that_starts_after_it(newcomer, client):
+    from training_sessions import services as session_services
+
+    later = other_modules()[0]
+    client.post("/mon-parcours/", {"modules": [later.pk]})
+    entry_session = next(s for s in session_services.next_sessions_of([entry_module()], limit=10) if s.places_left > 0)
+    session_services.register(newcomer, entry_session)
+    data = dashboard.build(newcomer)
+    assert data.steps[0].status == "registered"
+    # The demo has later sessions of every module after its open entry-module sessions.
+    assert later.title in data.action.sentence
+    session_id = int(data.action.url.rstrip("/").split("/")[-1])
+    from training_sessions.models import Session
+
+    suggested = Session.objects.get(pk=session_id)
+    assert suggested.module == later and suggested.start >= entry_session.end
+    assert session_services.missing_prerequisites(newcomer, suggested) == []
