@@ -4,7 +4,7 @@
         [--batches 60] [--clients 4] [--workers 5]
 
 Measures, on the same machine in the same run, with statements as PassInnov writes them (one session
-registration each, built by learning_records.statements, about 2 kB of JSON):
+registration each, built by learning_records.statements, about 1.8 kB of JSON):
   1. HTTP: `--clients` threads POST batches of 100 statements to /xapi/statements (gunicorn, sync workers,
      a statements/write credential), each batch one request; statements per second over the whole run.
   2. In process: `save_statements` on the same batches (validation, ids, stored, index, signals), no HTTP.
