@@ -239,7 +239,7 @@ def register(user, session, now=None):
     """
     User = get_user_model()
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).exists()
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
         session = Session.objects.select_for_update().get(pk=session.pk)
         now = now or timezone.now()
         _check_can_register(user, session, now)

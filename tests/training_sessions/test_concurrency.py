@@ -17,12 +17,14 @@ CAPACITY = 12
 
 def _register_all(session, agents):
     barrier = threading.Barrier(len(agents))
-    results, errors = {}, []
+    results, errors = [], []
 
     def worker(agent):
         try:
             barrier.wait(timeout=30)
-            results[agent.pk] = services.register(agent, session).status
+            results.append(services.register(agent, session).status)
+        except services.SessionError as exc:
+            errors.append(exc.code)
         except Exception as exc:  # collected and reported by the test
             errors.append(repr(exc))
         finally:
@@ -66,3 +68,16 @@ def test_forty_concurrent_registrations_never_exceed_twelve_places(transactional
     )
     assert [position for _pk, position in remaining] == list(range(1, AGENTS - CAPACITY))
     assert [pk for pk, _position in remaining] == [r.pk for r in waiting[1:]]
+
+
+@pytest.mark.postgres
+def test_one_agent_submitting_five_times_at_once_gets_one_place(transactional_db):
+    call_command("load_demo", verbosity=0, skip_index=True, stdout=io.StringIO())
+    session = helpers.make_session(helpers.entry_module(), days=7, capacity=CAPACITY)
+    agent = helpers.make_agent("double-click")
+
+    results, errors = _register_all(session, [agent] * 5)
+
+    assert results == ["registered"]
+    assert errors == ["duplicate"] * 4
+    assert Registration.objects.filter(session=session, user=agent).count() == 1
