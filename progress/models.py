@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
@@ -112,8 +113,18 @@ class TrainerProgress(models.Model):
         return f"{self.user_id}: {self.led} / {self.co_facilitated}"
 
 
+class BadgeForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("rule") == Badge.Rule.ALL_MODULES and not cleaned_data.get("modules"):
+            self.add_error("modules", _("Choose the modules the badge requires."))
+        return cleaned_data
+
+
 class Badge(XapiActivityMixin, index.Indexed, ClusterableModel):
     """A badge defined by editors, issued as an Open Badges 2.0 BadgeClass when its rule holds."""
+
+    base_form_class = BadgeForm
 
     XAPI_KIND = "badge"
     XAPI_ACTIVITY_TYPE = "http://activitystrea.ms/schema/1.0/badge"

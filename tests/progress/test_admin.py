@@ -73,3 +73,39 @@ def test_personal_pages_cost_a_bounded_number_of_queries(client, django_assert_m
         assert client.get("/mon-parcours/attestations/verifier/").status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get("/mon-parcours/mes-donnees/export.json").status_code == 200
+
+
+def test_a_module_list_badge_needs_modules(client_for):
+    editor = client_for("redacteur")
+    badge = Badge.objects.get(name="PassInnov")
+    data = {
+        "name": "Liste vide",
+        "description": "Rien.",
+        "criteria": "Rien.",
+        "image": badge.image_id,
+        "rule": "all_modules",
+        "count": "0",
+        "active": "on",
+    }
+    response = editor.post("/admin/snippets/progress/badge/add/", data)
+    assert response.status_code == 200
+    assert "Choisissez les modules" in response.content.decode()
+    assert not Badge.objects.filter(name="Liste vide").exists()
+    response = editor.post("/admin/snippets/progress/badge/add/", {**data, "modules": [entry_module().pk]})
+    assert response.status_code == 302
+    assert list(Badge.objects.get(name="Liste vide").modules.all()) == [entry_module()]
+
+
+def test_commands_refuse_bad_input():
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="inconnue"):
+        call_command("process_erasure", "999999", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--all-pending"):
+        call_command("process_erasure", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("rebuild_progress", stdout=out)
+    assert "déclarations lues" in out.getvalue()
