@@ -11,7 +11,6 @@
   `learning_records.events` once, when their row is created, dated at the event.
 """
 
-import inspect
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -19,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from core.models import Directorate, Location, Organisation
+from learning_records import events
 from training_sessions.models import Evaluation, Facilitation, Registration, Session
 
 NAMESPACE = uuid.UUID("6f1d7a38-52a4-4c1e-9a57-2b0e7d1c9a11")
@@ -128,24 +128,6 @@ def _at(day, hour, minute=0):
     return datetime.combine(today + timedelta(days=day), time(hour, minute), tzinfo=tz)
 
 
-def _events():
-    try:
-        from learning_records import events
-    except ImportError:  # the statement store is not installed yet: rows only
-        return None
-    return events
-
-
-def _call(func, *args, timestamp=None, **kwargs):
-    """Call an event function, dated at the event when the function accepts a timestamp."""
-    if func is None:
-        return None
-    if timestamp is not None and "timestamp" in inspect.signature(func).parameters:
-        kwargs["timestamp"] = timestamp
-    result = func(*args, **kwargs)
-    return result[0] if isinstance(result, list | tuple) else result
-
-
 def _users():
     User = get_user_model()
     directorates = {d.acronym: d for d in Directorate.objects.filter(acronym__in=DIRECTORATES)}
@@ -226,7 +208,7 @@ def _session(module, key, day, hour, site, capacity, mode, index, facilitators, 
     return session, created
 
 
-def _past_registrations(session, agents, created, events, rating_offset):
+def _past_registrations(session, agents, created, rating_offset):
     """Registered, attended (all but one), rated (most), with their statements, when first created."""
     if not created and session.registrations.exists():
         return
@@ -245,16 +227,13 @@ def _past_registrations(session, agents, created, events, rating_offset):
         )
         if not reg_created:
             continue
-        _call(
-            getattr(events, "registered", None), user, session, registration.registration_uuid, timestamp=registered_at
-        )
+        events.registered(user, session, registration.registration_uuid, timestamp=registered_at)
         present = position != len(agents) - 1
         registration.attendance = Registration.Attendance.PRESENT if present else Registration.Attendance.ABSENT
         registration.attendance_marked_by = lead.user if lead else None
         registration.attendance_marked_at = session.end
         if present:
-            attended = _call(
-                getattr(events, "attended", None),
+            attended = events.attended(
                 user,
                 session,
                 registration.registration_uuid,
@@ -262,15 +241,14 @@ def _past_registrations(session, agents, created, events, rating_offset):
                 duration=session.duration,
                 timestamp=session.end,
             )
-            completed = _call(
-                getattr(events, "completed", None),
+            completed = events.completed(
                 user,
                 session.module,
                 registration.registration_uuid,
                 timestamp=session.end,
             )
-            registration.attended_statement_id = getattr(attended, "statement_id", None)
-            registration.completed_statement_id = getattr(completed, "statement_id", None)
+            registration.attended_statement_id = attended.statement_id
+            registration.completed_statement_id = completed.statement_id
             registration.evaluation_requested_at = session.end
         registration.save()
         if present and position < len(agents) - 2:
@@ -286,8 +264,7 @@ def _past_registrations(session, agents, created, events, rating_offset):
                 created_at=rated_at,
                 updated_at=rated_at,
             )
-            _call(
-                getattr(events, "rated", None),
+            events.rated(
                 user,
                 session,
                 registration.registration_uuid,
@@ -295,14 +272,13 @@ def _past_registrations(session, agents, created, events, rating_offset):
                 criteria=evaluation.criteria,
                 timestamp=rated_at,
             )
-    if events is not None:
-        for facilitation in session.facilitations.filter(hosted_at__isnull=True).select_related("user"):
-            _call(events.hosted, facilitation.user, session, facilitation.role, timestamp=session.end)
-            facilitation.hosted_at = session.end
-            facilitation.save(update_fields=["hosted_at"])
+    for facilitation in session.facilitations.filter(hosted_at__isnull=True).select_related("user"):
+        events.hosted(facilitation.user, session, facilitation.role, timestamp=session.end)
+        facilitation.hosted_at = session.end
+        facilitation.save(update_fields=["hosted_at"])
 
 
-def _future_registrations(session, agents, waiting, events):
+def _future_registrations(session, agents, waiting):
     now = timezone.now()
     for position, user in enumerate(agents + waiting):
         status = Registration.Status.REGISTERED if position < len(agents) else Registration.Status.WAITING
@@ -317,9 +293,7 @@ def _future_registrations(session, agents, waiting, events):
             },
         )
         if reg_created and status == Registration.Status.REGISTERED:
-            _call(
-                getattr(events, "registered", None), user, session, registration.registration_uuid, timestamp=created_at
-            )
+            events.registered(user, session, registration.registration_uuid, timestamp=created_at)
 
 
 def load(stdout=None):
@@ -331,7 +305,6 @@ def load(stdout=None):
     if not modules or not sites or len(organisations) < 2:
         return
     agents, facilitators, animateur = _users()
-    events = _events()
     trained, newcomers = agents[:TRAINED_AGENTS], agents[TRAINED_AGENTS:]
     # The last agent of each entry-module group is marked absent (see _past_registrations).
     completed_entry = [a for i, a in enumerate(trained) if i % PER_PAST_SESSION != PER_PAST_SESSION - 1]
@@ -369,7 +342,7 @@ def load(stdout=None):
                 start = (m_index * 5 + s_index * 3) % max(len(eligible), 1)
                 group = (eligible[start:] + eligible[:start])[:PER_PAST_SESSION]
             past_participants.update(u.pk for u in group)
-            _past_registrations(session, group, created, events, rating_offset=m_index + s_index)
+            _past_registrations(session, group, created, rating_offset=m_index + s_index)
 
         for f_index, (day, site_offset, capacity, _fill) in enumerate(FUTURE):
             site = sites[(m_index + site_offset) % len(sites)]
@@ -387,11 +360,11 @@ def load(stdout=None):
                 organisations,
             )
             if is_entry and f_index == 0:  # full, with a waiting list
-                _future_registrations(session, newcomers[:capacity], newcomers[capacity : capacity + 3], events)
+                _future_registrations(session, newcomers[:capacity], newcomers[capacity : capacity + 3])
             elif is_entry and f_index == 2:  # almost full
-                _future_registrations(session, newcomers[capacity + 3 : capacity + 3 + capacity - 2], [], events)
+                _future_registrations(session, newcomers[capacity + 3 : capacity + 3 + capacity - 2], [])
             elif not is_entry and f_index == 0:
                 group = [a for a in completed_entry if a.pk not in past_participants][m_index % 3 :][:5]
-                _future_registrations(session, group, [], events)
+                _future_registrations(session, group, [])
     if stdout is not None:
         stdout.write(f"Demo sessions: {Session.objects.count()}")

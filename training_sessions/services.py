@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.roles import user_has_role
+from learning_records import events
 from training_sessions import emails
 from training_sessions.models import Evaluation, Registration, Session
 
@@ -44,12 +45,6 @@ class SessionError(Exception):
 
     def __str__(self):
         return self.message
-
-
-def _events():
-    from learning_records import events
-
-    return events
 
 
 def _on_commit(func, *args):
@@ -260,7 +255,7 @@ def register(user, session, now=None):
         registration.save()
 
         if status == Registration.Status.REGISTERED:
-            _events().registered(user, session, registration.registration_uuid)
+            events.registered(user, session, registration.registration_uuid)
             _on_commit(emails.send_confirmation, registration)
         else:
             _on_commit(emails.send_waiting_list, registration)
@@ -277,7 +272,7 @@ def _promote(session, now):
         registration.status = Registration.Status.REGISTERED
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
-        _events().registered(registration.user, session, registration.registration_uuid)
+        events.registered(registration.user, session, registration.registration_uuid)
         _on_commit(emails.send_promotion, registration)
         promoted.append(registration)
     return promoted
@@ -309,7 +304,7 @@ def cancel_registration(user, session, now=None):
             registration.ics_sequence += 1
         registration.save()
         if was_registered:
-            _events().unregistered(user, session, registration.registration_uuid)
+            events.unregistered(user, session, registration.registration_uuid)
             _on_commit(emails.send_agent_cancellation, registration)
             _promote(session, now)
         else:
@@ -348,7 +343,7 @@ def record_hosting(session, now=None):
     """Write each facilitator's `hosted` statement once (the first time attendance is marked)."""
     now = now or timezone.now()
     for facilitation in session.facilitations.filter(hosted_at__isnull=True).select_related("user"):
-        _events().hosted(facilitation.user, session, facilitation.role)
+        events.hosted(facilitation.user, session, facilitation.role)
         facilitation.hosted_at = now
         facilitation.save(update_fields=["hosted_at"])
 
@@ -387,7 +382,6 @@ def mark_attendance(marker, registration, attendance, now=None):
                 _("This agent has already rated the session: their attendance can no longer be withdrawn."),
                 "evaluated",
             )
-        events = _events()
         registration.attendance = attendance
         registration.attendance_marked_by = marker
         registration.attendance_marked_at = now
@@ -418,7 +412,7 @@ def _void_attendance_statements(registration, marker):
 
     ids = [i for i in (registration.attended_statement_id, registration.completed_statement_id) if i]
     for statement in Statement.objects.filter(statement_id__in=ids):
-        _events().void(statement, reason_user=marker)
+        events.void(statement, reason_user=marker)
     registration.attended_statement_id = None
     registration.completed_statement_id = None
 
@@ -459,7 +453,7 @@ def save_evaluation(user, session, *, overall, content, facilitation, usefulness
         evaluation.updated_at = now
         evaluation.full_clean()
         evaluation.save()
-        _events().rated(
+        events.rated(
             user,
             session,
             registration.registration_uuid,

@@ -262,3 +262,18 @@ def test_emails_wait_for_the_commit(entry_session):
     agent = helpers.make_agent()
     services.register(agent, entry_session)  # the test transaction never commits
     assert mail.outbox == []
+
+
+def test_a_larger_capacity_promotes_the_waiting_list_in_order(entry, on_commit):
+    session = helpers.make_session(entry, capacity=1)
+    agents = [helpers.make_agent() for _ in range(4)]
+    for agent in agents:
+        services.register(agent, session)
+    Session.objects.filter(pk=session.pk).update(capacity=3)
+    mail.outbox.clear()
+    with on_commit():
+        promoted = services.fill_from_waiting_list(session)
+    assert [r.user for r in promoted] == agents[1:3]
+    assert Registration.objects.get(session=session, user=agents[3]).position_on_waiting_list() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(a.email for a in agents[1:3])
+    assert statements(agents[1], REGISTERED).count() == 1
