@@ -1,4 +1,5 @@
-"""Editors' workflow: "Rédacteurs" write and submit, "Modérateurs" review and publish.
+"""Editors' workflow: "Rédacteurs" write and submit, "Modérateurs" review and publish; their page and collection
+permissions.
 
 Idempotent; run after every migrate (see HomeConfig.ready) and by the demo loader once the home page exists.
 """
@@ -17,6 +18,35 @@ PAGE_PERMISSIONS = {
 }
 
 
+# Collection permissions (Wagtail checks images, documents and media per collection, not per model): granted on
+# the root collection, so editors can upload and choose files for their pages.
+COLLECTION_PERMISSIONS = {
+    "editors": [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailmedia.add_media",
+        "wagtailmedia.change_media",
+    ],
+    "moderators": [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtailimages.delete_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtaildocs.delete_document",
+        "wagtailmedia.add_media",
+        "wagtailmedia.change_media",
+        "wagtailmedia.delete_media",
+    ],
+}
+
+
 def _tree_top():
     """The home page when it exists (the site's tree), else Wagtail's root page."""
     from wagtail.models import Page
@@ -28,14 +58,23 @@ def _tree_top():
 
 @transaction.atomic
 def ensure_editorial_workflow():
-    from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+    from wagtail.models import (
+        Collection,
+        GroupApprovalTask,
+        GroupCollectionPermission,
+        GroupPagePermission,
+        Page,
+        Workflow,
+        WorkflowPage,
+        WorkflowTask,
+    )
 
     from accounts.roles import ROLES
 
     top = _tree_top()
     if top is None:  # a flushed database: the demo loader calls this again once pages exist
         return None
-    groups = {role: Group.objects.get_or_create(name=ROLES[role])[0] for role in PAGE_PERMISSIONS}
+    groups = {role: Group.objects.get_or_create(name=ROLES[role])[0] for role in ("editors", "moderators")}
     page_type = Page._meta
     permissions = {
         p.codename: p
@@ -50,6 +89,22 @@ def ensure_editorial_workflow():
                 GroupPagePermission.objects.get_or_create(
                     group=groups[role], page=top, permission=permissions[codename]
                 )
+
+    root_collection = Collection.get_first_root_node()
+    if root_collection is not None:
+        wanted = {key for keys in COLLECTION_PERMISSIONS.values() for key in keys}
+        by_key = {
+            f"{p.content_type.app_label}.{p.codename}": p
+            for p in Permission.objects.select_related("content_type").filter(
+                codename__in={key.split(".")[1] for key in wanted}
+            )
+        }
+        for role, keys in COLLECTION_PERMISSIONS.items():
+            for key in keys:
+                if key in by_key:
+                    GroupCollectionPermission.objects.get_or_create(
+                        group=groups[role], collection=root_collection, permission=by_key[key]
+                    )
 
     task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
     if task is None:

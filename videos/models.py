@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtailmedia.edit_handlers import MediaChooserPanel
 
 from home.webvtt import validate_webvtt_document
 from learning_records.activities import XapiActivityMixin
@@ -80,7 +81,7 @@ class VideoPage(XapiActivityMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel(
-            [FieldPanel("video"), FieldPanel("poster"), FieldPanel("captions")],
+            [MediaChooserPanel("video", media_type="video"), FieldPanel("poster"), FieldPanel("captions")],
             heading=_("Video"),
         ),
         FieldPanel("transcript"),

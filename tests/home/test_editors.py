@@ -26,3 +26,18 @@ def test_accessibility_checker_is_active_for_editors_only(client_for, client):
     client.logout()
     response = client_for("agent").get("/")
     assert "wagtail-userbar" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("/admin/media/chooser/video/", "Le PassInnov en bref"),
+        ("/admin/documents/chooser/", "Sous-titres"),
+        ("/admin/images/chooser/", "Affiche"),
+    ],
+)
+@pytest.mark.parametrize("username", ["redacteur", "moderateur"])
+def test_editors_can_choose_the_files_of_their_pages(client_for, username, url, expected):
+    response = client_for(username).get(url)
+    assert response.status_code == 200
+    assert expected in response.json()["html"]
