@@ -114,4 +114,4 @@ def load(stdout=None):
         Q(pk__in=Progress.objects.values("user_id")) | Q(pk__in=TrainerProgress.objects.values("user_id"))
     )
     for user in users:
-        badges.evaluate(user)
+        badges.evaluate(user, revoke_failing=False)

@@ -79,8 +79,11 @@ def recipient_email(user):
     return (user.email or f"{user.xapi_account_name}@invalid").strip().lower()
 
 
-def evaluate(user, now=None):
+def evaluate(user, now=None, revoke_failing=True):
     """Award every active badge whose rule now holds; revoke (kind rule) those that no longer hold.
+
+    `revoke_failing=False` only awards: a badge is taken back when a statement it relied on is voided
+    (the receivers of `statement_voided`), not because an editor later tightened its rule.
 
     A fixed number of queries per agent: completed modules, trainer counts, entry modules, badges (with
     their modules) and the agent's awards. Returns the list of newly awarded or reinstated awards.
@@ -105,9 +108,60 @@ def evaluate(user, now=None):
             award.earned_statement_id = _write_earned(award)
             award.save()
             changed.append(award)
-        elif not holds and award is not None and not award.revoked:
+        elif not holds and revoke_failing and award is not None and not award.revoked:
             revoke(award, reason=_("The badge’s criteria are no longer met."), kind="rule", now=now)
     return changed
+
+
+def qualifying_user_ids(badge):
+    """Ids of the agents for whom `badge`'s rule holds, computed in the database (a few queries)."""
+    from django.db.models import Count
+
+    from parcours.models import ModulePage
+
+    completed = Progress.objects.filter(status=Progress.Status.COMPLETED)
+    if badge.rule == Badge.Rule.ALL_MODULES:
+        wanted = [m.pk for m in badge.modules.all()]
+        if not wanted:
+            return set()
+        rows = (
+            completed.filter(module_id__in=wanted)
+            .values("user_id")
+            .annotate(n=Count("module_id", distinct=True))
+            .filter(n=len(wanted))
+        )
+        return {row["user_id"] for row in rows}
+    if badge.rule == Badge.Rule.ENTRY_PLUS:
+        entry_ids = list(ModulePage.objects.filter(is_entry_module=True).values_list("id", flat=True))
+        with_entry = set(completed.filter(module_id__in=entry_ids).values_list("user_id", flat=True))
+        if badge.count == 0:
+            return with_entry
+        rows = (
+            completed.filter(user_id__in=with_entry)
+            .exclude(module_id__in=entry_ids)
+            .values("user_id")
+            .annotate(n=Count("module_id", distinct=True))
+            .filter(n__gte=badge.count)
+        )
+        return {row["user_id"] for row in rows}
+    field = "led" if badge.rule == Badge.Rule.LED else "co_facilitated"
+    return set(
+        TrainerProgress.objects.filter(**{f"{field}__gte": max(badge.count, 1)}).values_list("user_id", flat=True)
+    )
+
+
+def award_to_qualifying(badge, now=None):
+    """Award a (new or edited) badge to every agent who already meets its rule. Returns the number awarded."""
+    from django.contrib.auth import get_user_model
+
+    if not badge.active:
+        return 0
+    already = set(BadgeAward.objects.filter(badge=badge).values_list("user_id", flat=True))
+    awarded = 0
+    for user in get_user_model().objects.filter(pk__in=qualifying_user_ids(badge) - already):
+        issue(user, badge, now=now)
+        awarded += 1
+    return awarded
 
 
 def revoke(award, reason, by=None, kind=BadgeAward.RevocationKind.ADMIN, now=None):

@@ -126,3 +126,26 @@ def test_a_badge_is_awarded_once_per_agent():
     badges.evaluate(user)
     assert BadgeAward.objects.filter(user=user, badge__name=f"Module {module.title}").count() == 1
     assert Progress.objects.get(user=user, module=module).completed == 2
+
+
+def test_a_new_badge_goes_to_agents_who_already_meet_its_rule(django_capture_on_commit_callbacks):
+    user, trainer = make_user("deja"), make_user("deja.formateur")
+    entry, other = entry_module(), other_modules()[0]
+    attend(user, make_session(entry))
+    attend(user, make_session(other))
+    host(trainer, make_session(entry), "lead")
+    image = Badge.objects.get(name="PassInnov").image
+    with django_capture_on_commit_callbacks(execute=True):
+        pair = Badge.objects.create(name="Duo", description="d", criteria="c", image=image, rule="all_modules")
+        pair.modules.set([entry, other])
+        pair.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        starter = Badge.objects.create(
+            name="Départ", description="d", criteria="c", image=image, rule="entry_plus", count=1
+        )
+        lead = Badge.objects.create(name="Un", description="d", criteria="c", image=image, rule="led", count=1)
+        twice = Badge.objects.create(name="Deux", description="d", criteria="c", image=image, rule="led", count=2)
+    assert BadgeAward.objects.filter(user=user, badge__in=[pair, starter]).count() == 2
+    assert BadgeAward.objects.filter(user=trainer, badge=lead).exists()
+    assert not BadgeAward.objects.filter(badge=twice, user=trainer).exists()  # demo trainers who led two get it
+    assert not BadgeAward.objects.filter(user=trainer, badge__in=[pair, starter]).exists()

@@ -30,5 +30,5 @@ class Command(BaseCommand):
         )
         awarded = 0
         for user in users.iterator():
-            awarded += len(badges.evaluate(user))
+            awarded += len(badges.evaluate(user, revoke_failing=False))
         self.stdout.write(_("%(awarded)s badges awarded or reinstated.") % {"awarded": awarded})
