@@ -172,6 +172,7 @@ def not_implemented(request, resource):
     """The document resources (state, profiles, activities, agents) are not part of this LRS."""
 
     def handler(api_request):
+        check_version(api_request)
         raise ApiError(404, f"the {resource} resource is not provided by this LRS (statements and about only)")
 
     return handle(request, handler)

@@ -326,10 +326,9 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
     for item in items:
         for attachment in item.data.get("attachments", []):
             if "fileUrl" not in attachment and attachment["sha2"] not in attachments:
-                if not Attachment.objects.filter(sha2=attachment["sha2"]).exists():
-                    raise StatementError(
-                        f"attachment {attachment['sha2']} has no fileUrl and was not sent with the statement"
-                    )
+                raise StatementError(
+                    f"attachment {attachment['sha2']} has no fileUrl and its data was not sent with the statement"
+                )
     trusted = credential.trusted if credential is not None else user is None
     authority = authority_for(credential, user)
 

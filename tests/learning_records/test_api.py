@@ -54,6 +54,7 @@ def test_document_resources_answer_404_in_xapi_terms(xapi, path):
     response = xapi.get(path)
     assert response.status_code == 404
     assert response["X-Experience-API-Version"] == "1.0.3"
+    assert xapi.get(path, headers={"X-Experience-API-Version": None}).status_code == 400
 
 
 def test_unsupported_method(xapi):
@@ -576,6 +577,18 @@ def test_attachment_round_trip(xapi):
     assert plain["Content-Type"].startswith("application/json")
     listing = xapi.get(params={"attachments": "true"})
     assert content in listing.content
+
+
+def test_every_attachment_without_file_url_needs_its_part_in_the_same_request(xapi):
+    first, second = b"first attachment", b"second attachment"
+    stored = with_id(attachments=[attachment_of(second)])
+    body, content_type = multipart(stored, [(second, part_headers(second))])
+    assert xapi.post(body, content_type=content_type).status_code == 200
+    statement = make_statement(attachments=[attachment_of(first), attachment_of(second)])
+    body, content_type = multipart(statement, [(first, part_headers(first))])
+    response = xapi.post(body, content_type=content_type)
+    assert response.status_code == 400  # the second one is known from before, but not sent now
+    assert Statement.objects.count() == 1
 
 
 def test_file_url_attachment_needs_no_part(xapi):
