@@ -136,25 +136,37 @@ class LrsClient:
 
 
 @contextmanager
-def endpoint_lock(endpoint, owner):
-    """Yield True when this process is the only worker for the endpoint, False when another one is."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, endpoint.pk])
-            acquired = cursor.fetchone()[0]
-        try:
-            yield acquired
-        finally:
-            if acquired:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, endpoint.pk])
-        return
+def advisory_lock(endpoint):
+    """PostgreSQL session-level advisory lock: released by PostgreSQL itself if the worker dies."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, endpoint.pk])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, endpoint.pk])
+
+
+@contextmanager
+def lease_lock(endpoint, owner):
+    """A lease on the endpoint row (any database): expires if the worker dies, renewed after each batch."""
     acquired = renew_lease(endpoint, owner)
     try:
         yield acquired
     finally:
         if acquired:
             LrsEndpoint.objects.filter(pk=endpoint.pk, lease_owner=owner).update(lease_owner="", lease_expires_at=None)
+
+
+def uses_advisory_locks():
+    return connection.vendor == "postgresql"
+
+
+def endpoint_lock(endpoint, owner):
+    """Context manager yielding True when this process is the only worker for the endpoint."""
+    return advisory_lock(endpoint) if uses_advisory_locks() else lease_lock(endpoint, owner)
 
 
 def lease_duration(endpoint):
@@ -290,7 +302,7 @@ def deliver(endpoint, *, owner=None, stop=None, max_batches=None, ignore_backoff
             record_success(endpoint, batch[-1], len(batch))
             result.delivered += len(batch)
             result.batches += 1
-            if connection.vendor != "postgresql" and not renew_lease(endpoint, owner):
+            if not uses_advisory_locks() and not renew_lease(endpoint, owner):
                 result.error = "lease lost"
                 break
         if not result.error and (max_batches is None or result.batches < max_batches):

@@ -19,7 +19,7 @@ def test_training_department_reads_the_dashboard_and_exports(signed_in_page):
     audit(page)
 
     # Filtering by a module keeps the page valid and accessible.
-    page.get_by_label("Module").select_option(index=1)
+    page.get_by_label("Module", exact=True).select_option(index=1)
     page.get_by_role("button", name="Appliquer").click()
     page.wait_for_load_state("networkidle")
     assert "module=" in page.url

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from learning_records.events import void
-from pilotage.delivery import LrsClient, deliver, endpoint_lock, renew_lease
+from pilotage.delivery import LrsClient, deliver, endpoint_lock, lease_lock, renew_lease
 from pilotage.models import LrsEndpoint
 from tests.pilotage.fakes import FakeSession, response
 
@@ -186,16 +186,16 @@ def test_recent_statements_wait_for_the_settle_delay(endpoint, make_statements, 
         assert deliver(endpoint, session=FakeSession()).delivered == 2
 
 
-def test_lease_gives_one_worker_per_endpoint(endpoint, make_statements, django_db_blocker):
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        pytest.skip("PostgreSQL uses advisory locks (test_advisory_lock_gives_one_worker_per_endpoint)")
+def test_lease_gives_one_worker_per_endpoint(endpoint, make_statements, monkeypatch):
+    """The SQLite way (checked on any database: the lease is a conditional UPDATE)."""
+    monkeypatch.setattr("pilotage.delivery.uses_advisory_locks", lambda: False)
     make_statements(1)
     assert renew_lease(endpoint, "server-a:1")
     session = FakeSession()
     assert deliver(endpoint, owner="server-b:2", session=session).skipped == "locked"
     assert session.calls == []
+    with lease_lock(endpoint, "server-c:3") as acquired:
+        assert not acquired
     # The holder renews its own lease; an expired lease (the holder died) is taken over.
     assert renew_lease(endpoint, "server-a:1")
     with time_machine.travel(timezone.now() + timedelta(minutes=10)):

@@ -4,9 +4,18 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from pilotage.delivery import deliver_all, worker_name
+
+
+def refresh_connections():
+    """Drop a connection that is too old or broken between passes, as Django does between requests.
+
+    Skipped inside a transaction (a caller's atomic block, e.g. a test): closing it would end the transaction.
+    """
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 class StopFlag:
@@ -44,7 +53,7 @@ class Command(BaseCommand):
         owner = worker_name()
         verbosity = options.get("verbosity", 1)
         while True:
-            close_old_connections()
+            refresh_connections()
             for result in deliver_all(stop=self.stop, names=names, owner=owner):
                 if verbosity >= 1 and (result.delivered or result.erasures or result.error or verbosity >= 2):
                     line = f"{result.endpoint}: {result.delivered} delivered in {result.batches} batch(es)"
@@ -57,7 +66,7 @@ class Command(BaseCommand):
                     self.stdout.write(line)
             if once or self.stop.wait(max(0.1, interval)):
                 break
-        close_old_connections()
+        refresh_connections()
         if verbosity >= 2:
             self.stdout.write("Stopped.")
 
