@@ -45,6 +45,16 @@ def test_module_attestation_states_agent_module_date_duration_site_and_code(trai
     assert date_format(timezone.localtime(entry_session.start), "j F Y") in text
     assert attestation.code in text
     assert attestation.verification_url() in text
+    # The QR code of the verification URL is an image on the page.
+    images = PdfReader(io.BytesIO(response.content)).pages[-1].images
+    assert len(images) == 1
+    import qrcode
+
+    expected = qrcode.QRCode(border=1, box_size=4)
+    expected.add_data(attestation.verification_url())
+    expected.make(fit=True)
+    expected_image = expected.make_image().get_image().convert("L")
+    assert images[0].image.convert("L").tobytes() == expected_image.tobytes()
     # Asking again gives the same attestation.
     client.get(f"/mon-parcours/attestations/modules/{entry_session.module.pk}.pdf")
     assert Attestation.objects.filter(user=user, kind="module").count() == 1
