@@ -306,12 +306,13 @@ def http_date(value):
 
 
 def with_attachments(json_text, rows):
+    """multipart/mixed response: the JSON, then the raw data of every attachment the statements declare
+    and the store holds (attachments given only by fileUrl have none)."""
     wanted = set()
     for row in rows:
-        data = json.loads(row.exact)
+        data = row.data
         for attachment in data.get("attachments", []) + data["object"].get("attachments", []):
-            if "fileUrl" not in attachment or attachment.get("sha2"):
-                wanted.add(attachment["sha2"])
+            wanted.add(attachment["sha2"])
     found = Attachment.objects.filter(sha2__in=wanted).order_by("sha2") if wanted else []
     body, content_type = multipart_response(json_text, list(found))
     return HttpResponse(body, content_type=content_type)

@@ -143,7 +143,8 @@ def page(query, credential=None):
     if "after" in query:
         after = parse_timestamp(query["after"])
         statements = statements.filter(stored__gt=after) if query["ascending"] else statements.filter(stored__lt=after)
-    rows = list(statements.only("pk", "stored", "exact", "data")[: query["limit"] + 1])
+    fields = ["pk", "stored", "exact"] + (["data"] if query["attachments"] else [])
+    rows = list(statements.only(*fields)[: query["limit"] + 1])
     more = None
     if len(rows) > query["limit"]:
         rows = rows[: query["limit"]]
