@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import close_old_connections, connection, transaction
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -189,14 +190,18 @@ def test_other_methods_anonymous_users_and_other_pages_record_nothing(client, ag
     assert Statement.objects.count() == before
 
 
-def test_previews_are_never_recorded(agent, module):
+def test_previews_and_errors_are_never_recorded(agent, module):
+    serve = record_page_view(lambda page, request, args, kwargs: HttpResponse("page"))
     request = RequestFactory().get(module.url)
     request.user = agent
     request.is_preview = True
-    assert record_page_view(module, request, [], {}) is None
+    serve(module, request, [], {})
     assert viewed_count(module) == 0
     request.is_preview = False
-    record_page_view(module, request, [], {})
+    record_page_view(lambda page, request, args, kwargs: HttpResponse(status=404))(module, request, [], {})
+    assert viewed_count(module) == 0
+    response = serve(module, request, [], {})
+    assert response.content == b"page"
     assert viewed_count(module) == 1
 
 
@@ -254,3 +259,14 @@ def test_viewing_a_demo_fiche_records_one_view(agent_client):
     assert statement.data["object"]["definition"]["type"] == "http://id.tincanapi.com/activitytype/document"
     assert agent_client.get(fiche.url).status_code == 200
     assert viewed_count(fiche) == 1
+
+
+def test_a_page_the_agent_may_not_see_yet_records_nothing(agent_client, module):
+    """Wagtail's view restrictions answer before the hook (order=100): a password form is not a view."""
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(page=module, restriction_type=PageViewRestriction.PASSWORD, password="secret")
+    response = agent_client.get(module.url)
+    assert response.status_code == 200  # Wagtail's password form
+    assert "password" in response.content.decode().lower()
+    assert viewed_count(module) == 0
