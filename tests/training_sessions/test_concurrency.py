@@ -1,11 +1,12 @@
 """Capacity under concurrent registrations, on PostgreSQL (SELECT … FOR UPDATE on the session row)."""
 
-import io
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
+
+import core.demo
+import home.demo
 
 from tests.training_sessions import helpers
 from training_sessions import services
@@ -13,6 +14,12 @@ from training_sessions.models import Registration
 
 AGENTS = 40
 CAPACITY = 12
+
+
+def minimal_site():
+    """Sites, organisations and the page tree (a transactional test may start from a flushed database)."""
+    core.demo.load()
+    home.demo.load()
 
 
 def _register_all(session, agents):
@@ -40,7 +47,7 @@ def _register_all(session, agents):
 
 @pytest.mark.postgres
 def test_forty_concurrent_registrations_never_exceed_twelve_places(transactional_db):
-    call_command("load_demo", verbosity=0, skip_index=True, stdout=io.StringIO())
+    minimal_site()
     session = helpers.make_session(helpers.entry_module(), days=7, capacity=CAPACITY)
     agents = [helpers.make_agent(f"concurrent-{i:02d}") for i in range(AGENTS)]
 
@@ -72,7 +79,7 @@ def test_forty_concurrent_registrations_never_exceed_twelve_places(transactional
 
 @pytest.mark.postgres
 def test_one_agent_submitting_five_times_at_once_gets_one_place(transactional_db):
-    call_command("load_demo", verbosity=0, skip_index=True, stdout=io.StringIO())
+    minimal_site()
     session = helpers.make_session(helpers.entry_module(), days=7, capacity=CAPACITY)
     agent = helpers.make_agent("double-click")
 
