@@ -7,7 +7,6 @@ from django.db import connection
 
 import core.demo
 import home.demo
-
 from tests.training_sessions import helpers
 from training_sessions import services
 from training_sessions.models import Registration
