@@ -99,10 +99,15 @@ class LrsClient:
         except requests.RequestException as exc:
             raise DeliveryError(f"Cannot reach {self.endpoint.statements_url}: {exc}")
 
-    def post(self, payloads):
-        return self.request(
-            "POST", data=json.dumps(payloads, ensure_ascii=False).encode(), headers={"Content-Type": "application/json"}
-        )
+    @staticmethod
+    def text(statement):
+        """The statement's exact stored text when there is one (jsonb would have normalised its numbers)."""
+        exact = getattr(statement, "exact", None)
+        return exact if exact else json.dumps(statement.data, ensure_ascii=False)
+
+    def post(self, statements):
+        body = "[" + ",".join(self.text(statement) for statement in statements) + "]"
+        return self.request("POST", data=body.encode(), headers={"Content-Type": "application/json"})
 
     def exists(self, statement_id):
         response = self.request("GET", params={"statementId": str(statement_id)})
@@ -119,7 +124,7 @@ class LrsClient:
 
     def send(self, statements):
         """Deliver statements (already in order); raise DeliveryError unless every one is acknowledged."""
-        response = self.post([s.data for s in statements])
+        response = self.post(statements)
         if response.status_code in SUCCESS:
             return
         if response.status_code != 409:
@@ -127,7 +132,7 @@ class LrsClient:
         # 409: the LRS already holds at least one of these ids (an earlier attempt whose answer was lost).
         logger.info("%s answered 409 to a batch: sending its %d statements one by one", self.endpoint, len(statements))
         for statement in statements:
-            response = self.post([statement.data])
+            response = self.post([statement])
             if response.status_code in SUCCESS:
                 continue
             if response.status_code == 409 and self.exists(statement.statement_id):
@@ -289,7 +294,7 @@ def deliver(endpoint, *, owner=None, stop=None, max_batches=None, ignore_backoff
             batch = list(
                 endpoint.pending_statements()
                 .filter(stored__lte=horizon)
-                .only("statement_id", "stored", "data")[:batch_size]
+                .only("statement_id", "stored", "data", "exact")[:batch_size]
             )
             if not batch:
                 break

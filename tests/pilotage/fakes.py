@@ -23,7 +23,7 @@ class FakeSession:
     def request(self, method, url, timeout=None, data=None, params=None, headers=None):
         payload = json.loads(data) if data else None
         self.calls.append(
-            {"method": method, "url": url, "timeout": timeout, "payload": payload, "params": params,
+            {"method": method, "url": url, "timeout": timeout, "payload": payload, "params": params, "body": data,
              "headers": dict(self.headers) | (headers or {}), "auth": self.auth}
         )  # fmt: skip
         result = self.answer(method, payload, params)

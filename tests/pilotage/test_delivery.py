@@ -1,3 +1,4 @@
+import json
 import signal
 import socket
 import threading
@@ -41,6 +42,18 @@ def test_delivers_in_stored_order_in_batches_and_moves_the_cursor(endpoint, make
     session = FakeSession()
     assert deliver(endpoint, session=session).delivered == 3
     assert session.posted_ids == [str(row.statement_id) for row in more]
+
+
+def test_the_exact_stored_text_is_sent(endpoint):
+    from learning_records.store import save_statements
+    from tests.pilotage.conftest import statement
+
+    text = json.dumps(statement(1) | {"result": {"score": {"scaled": 0.50, "raw": 1.0e2}}})
+    text = text.replace("0.5", "0.50").replace("100.0", "1.0E2")
+    save_statements(text)
+    session = FakeSession()
+    deliver(endpoint, session=session)
+    assert b'"scaled": 0.50' in session.calls[0]["body"] and b'"raw": 1.0E2' in session.calls[0]["body"]
 
 
 def test_failure_keeps_the_cursor_and_backs_off(endpoint, make_statements):
