@@ -43,14 +43,33 @@ TRAINERS = [
 ]
 
 
+def badge_font(size):
+    """Marianne (shipped with django-dsfr), else Bitstream Vera (shipped with reportlab): both have accents."""
+    import os
+
+    import dsfr
+    import reportlab
+
+    candidates = [
+        os.path.join(os.path.dirname(dsfr.__file__), "static/dsfr/dist/fonts/Marianne-Bold.woff"),
+        os.path.join(os.path.dirname(reportlab.__file__), "fonts/VeraBd.ttf"),
+    ]
+    for path in candidates:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
 def draw_badge(label, colour, size=400):
     """A round badge with the programme's name and a short label, as PNG bytes."""
     image = Image.new("RGBA", (size, size), (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
     draw.ellipse((8, 8, size - 8, size - 8), fill=colour, outline=RED, width=14)
     draw.ellipse((40, 40, size - 40, size - 40), outline=(255, 255, 255), width=4)
-    title_font = ImageFont.load_default(size=46)
-    label_font = ImageFont.load_default(size=30)
+    title_font = badge_font(46)
+    label_font = badge_font(30)
     draw.text((size / 2, size * 0.38), "PassInnov", font=title_font, fill="white", anchor="mm")
     words, lines, line = label.split(), [], ""
     for word in words:
