@@ -151,6 +151,22 @@ def send_programme_cancellation(registration, with_calendar=True):
     )
 
 
+def send_session_update(registration, with_calendar=True):
+    session = registration.session
+    return _send(
+        registration,
+        _("Session changed: %(module)s, %(date)s")
+        % {"module": session.module.title, "date": session.local_start_label},
+        [
+            _("The date, time or place of the session below has changed. Here are the new details."),
+            _("The attached invitation updates your calendar.")
+            if with_calendar
+            else _("You are still on its waiting list."),
+        ],
+        calendar_method=ics.REQUEST if with_calendar else None,
+    )
+
+
 def send_evaluation_request(registration):
     from django.urls import reverse
 

@@ -336,6 +336,24 @@ def cancel_session(session, now=None):
     return cancelled
 
 
+def notify_session_changed(session):
+    """The programme moved a session (date, time or place): registered agents get an updated invitation."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.is_cancelled:
+            return []
+        notified = []
+        for registration in Registration.objects.filter(session=session).active().select_related("user"):
+            has_place = registration.status == Registration.Status.REGISTERED
+            if has_place:
+                registration.ics_sequence += 1  # same UID, higher SEQUENCE: calendars update the event
+                registration.reminder_sent_at = None
+                registration.save(update_fields=["ics_sequence", "reminder_sent_at"])
+            _on_commit(emails.send_session_update, registration, has_place)
+            notified.append(registration)
+    return notified
+
+
 # --- Attendance -----------------------------------------------------------------------------------------------
 
 

@@ -37,15 +37,25 @@ class SessionCreateView(CreateView):
         return instance
 
 
+MOVED = ["start", "end", "location_id", "room", "remote_url"]
+TRACKED = ["status", "capacity", *MOVED]
+
+
 class SessionEditView(EditView):
-    """Saving a session as cancelled tells every registered agent; a larger capacity promotes waiting agents."""
+    """Saving a session as cancelled tells every registered agent; moving it sends updated invitations; a
+    larger capacity promotes waiting agents."""
 
     def save_instance(self):
-        before = Session.objects.filter(pk=self.object.pk).values("status", "capacity").first() or {}
+        before = Session.objects.filter(pk=self.object.pk).values(*TRACKED).first() or {}
         instance = super().save_instance()
         if instance.status == Session.Status.CANCELLED and before.get("status") != Session.Status.CANCELLED:
             services.cancel_session(instance)
-        elif instance.status == Session.Status.SCHEDULED and instance.capacity > before.get("capacity", 0):
+            return instance
+        if instance.status != Session.Status.SCHEDULED:
+            return instance
+        if any(before.get(name) != getattr(instance, name) for name in MOVED):
+            services.notify_session_changed(instance)
+        if instance.capacity > before.get("capacity", 0):
             services.fill_from_waiting_list(instance)
         return instance
 

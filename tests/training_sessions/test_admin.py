@@ -1,5 +1,7 @@
 """Sessions in the Wagtail admin: filterable list with export, the link from a module, cancellation."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -88,3 +90,28 @@ def test_cancelling_in_the_admin_tells_the_registered_agents(editor_client, entr
     assert session.status == "cancelled"
     assert Registration.objects.get(session=session).status == "cancelled"
     assert [m.to for m in mail.outbox] == [[agent.email]] and "annulée" in mail.outbox[0].subject
+
+
+def test_moving_a_session_sends_updated_invitations(entry, on_commit):
+    from icalendar import Calendar
+
+    session = helpers.make_session(entry, capacity=1, days=8)
+    registered, waiting = helpers.make_agent(), helpers.make_agent()
+    with on_commit():
+        first = services.register(registered, session)
+    services.register(waiting, session)
+    first_invitation = Calendar.from_ical(mail.outbox[0].attachments[0][1]).walk("VEVENT")[0]
+    mail.outbox.clear()
+    Session.objects.filter(pk=session.pk).update(
+        start=session.start + timedelta(hours=4), end=session.end + timedelta(hours=4)
+    )
+    with on_commit():
+        services.notify_session_changed(session)
+    by_agent = {m.to[0]: m for m in mail.outbox}
+    assert set(by_agent) == {registered.email, waiting.email}
+    assert "Session modifiée" in by_agent[registered.email].subject
+    event = Calendar.from_ical(by_agent[registered.email].attachments[0][1]).walk("VEVENT")[0]
+    assert event["UID"] == first_invitation["UID"] == first.ics_uid
+    assert int(event["SEQUENCE"]) > int(first_invitation["SEQUENCE"])
+    assert event.decoded("DTSTART") == session.start + timedelta(hours=4)
+    assert not by_agent[waiting.email].attachments
