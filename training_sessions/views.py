@@ -40,6 +40,7 @@ def _detail_context(request, session, **extra):
         and (evaluation is None or evaluation.is_editable(now)),
         "can_manage": services.can_manage_session(request.user, session),
         "has_started": session.has_started(now),
+        "deadline_passed": now >= session.deadline,
         "is_full": session.places_left == 0,
     }
     context.update(extra)

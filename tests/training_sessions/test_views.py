@@ -323,3 +323,12 @@ def test_the_home_page_lists_the_upcoming_sessions(entry_session):
 
     html = signed_in(helpers.make_agent()).get(HomePage.objects.first().url).content.decode()
     assert "Prochaines sessions" in html and f"/sessions/{entry_session.pk}/" in html
+
+
+def test_the_page_says_when_registration_closed(entry):
+    from django.utils import timezone
+
+    session = helpers.make_session(entry, days=2)
+    Session.objects.filter(pk=session.pk).update(registration_deadline=timezone.now() - timedelta(hours=1))
+    html = signed_in(helpers.make_agent()).get(f"/sessions/{session.pk}/").content.decode()
+    assert "Inscriptions closes depuis le" in html and "S’inscrire" not in html
