@@ -239,8 +239,10 @@ def register(user, session, now=None):
         now = now or timezone.now()
         _check_can_register(user, session, now)
 
-        registered = Registration.objects.filter(session=session).registered().count()
-        status = Registration.Status.REGISTERED if registered < session.capacity else Registration.Status.WAITING
+        others = Registration.objects.filter(session=session).exclude(user=user)
+        has_place = others.registered().count() < session.capacity and not others.waiting().exists()
+        # A free place goes to the waiting list first (promotion), never to a newcomer jumping the queue.
+        status = Registration.Status.REGISTERED if has_place else Registration.Status.WAITING
         registration = Registration.objects.filter(session=session, user=user).first()
         if registration is None:
             registration = Registration(session=session, user=user)

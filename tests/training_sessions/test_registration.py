@@ -277,3 +277,14 @@ def test_a_larger_capacity_promotes_the_waiting_list_in_order(entry, on_commit):
     assert Registration.objects.get(session=session, user=agents[3]).position_on_waiting_list() == 1
     assert sorted(m.to[0] for m in mail.outbox) == sorted(a.email for a in agents[1:3])
     assert statements(agents[1], REGISTERED).count() == 1
+
+
+def test_a_newcomer_never_jumps_the_waiting_list(entry):
+    session = helpers.make_session(entry, capacity=1)
+    first, waiting, newcomer = helpers.make_agent(), helpers.make_agent(), helpers.make_agent()
+    services.register(first, session)
+    services.register(waiting, session)
+    Session.objects.filter(pk=session.pk).update(capacity=2)  # raised without promotion (e.g. a script)
+    session.refresh_from_db()
+    assert services.register(newcomer, session).status == "waiting"
+    assert Registration.objects.get(user=newcomer).position_on_waiting_list() == 2
