@@ -2,7 +2,7 @@
 
 from core.models import Theme
 from fiches.models import FicheIndexPage, FichePage
-from home.demo import publish_child
+from home.demo import deferred_indexing, publish_child
 from home.models import HomePage
 from parcours.models import ModulePage
 
@@ -403,7 +403,7 @@ FICHES = {
 }
 
 
-def load(stdout=None):
+def _load():
     home = HomePage.objects.get()
     index = publish_child(
         home, FicheIndexPage, "fiches-pratiques", title="Fiches pratiques", intro=INDEX_INTRO, show_in_menus=True
@@ -434,3 +434,8 @@ def load(stdout=None):
             variants=variants,
         )
     return index
+
+
+def load(stdout=None):
+    with deferred_indexing():
+        return _load()

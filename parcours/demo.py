@@ -4,7 +4,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
 from core.models import Theme
-from home.demo import publish_child
+from home.demo import deferred_indexing, publish_child
 from home.models import HomePage
 from parcours.models import ModuleDocument, ModulePage, ParcoursPage
 
@@ -153,7 +153,7 @@ def run_sheet_document(title):
     return document
 
 
-def load(stdout=None):
+def _load():
     home = HomePage.objects.get()
     path = publish_child(home, ParcoursPage, "parcours", title="Le parcours", intro=PATH_INTRO, show_in_menus=True)
     themes = {theme.slug: theme for theme in Theme.objects.all()}
@@ -170,3 +170,8 @@ def load(stdout=None):
         if module.is_entry_module:
             entry = module
     return path
+
+
+def load(stdout=None):
+    with deferred_indexing():
+        return _load()

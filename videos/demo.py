@@ -8,7 +8,7 @@ from wagtail.images import get_image_model
 from wagtailmedia.models import get_media_model
 
 from core.models import Directorate
-from home.demo import publish_child
+from home.demo import deferred_indexing, publish_child
 from home.models import HomePage
 from parcours.models import ModulePage
 from videos.models import TestimonialIndexPage, TestimonialPage, VideoIndexPage, VideoPage
@@ -97,7 +97,7 @@ def get_or_create_file_object(model, title, path, **fields):
     return obj
 
 
-def load(stdout=None):
+def _load():
     home = HomePage.objects.get()
     modules = {module.slug: module for module in ModulePage.objects.all()}
     video_index = publish_child(
@@ -153,3 +153,8 @@ def load(stdout=None):
             video_page=videos.get(video),
         )
     return video_index
+
+
+def load(stdout=None):
+    with deferred_indexing():
+        return _load()
