@@ -149,3 +149,35 @@ def test_a_new_badge_goes_to_agents_who_already_meet_its_rule(django_capture_on_
     assert BadgeAward.objects.filter(user=trainer, badge=lead).exists()
     assert not BadgeAward.objects.filter(badge=twice, user=trainer).exists()  # demo trainers who led two get it
     assert not BadgeAward.objects.filter(user=trainer, badge__in=[pair, starter]).exists()
+
+
+def test_a_retried_statement_counts_once():
+    user = make_user("retry")
+    session = make_session(entry_module())
+    statement = builders.build_attended(user, session, "3f1c2a4e-6b0d-4f6e-9a55-1d2c3b4a5e6f")
+    save_statements(statement)
+    save_statements(statement)  # same id and content: stored once, no second signal
+    assert Progress.objects.get(user=user, module=session.module).attended == 1
+
+
+def test_statements_about_unknown_agents_or_activities_change_nothing():
+    before = progress_service.snapshot()
+    save_statements(
+        {
+            "actor": {"objectType": "Agent", "account": {"homePage": "http://testserver", "name": "inconnu"}},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
+            "object": {"objectType": "Activity", "id": "http://testserver/xapi/activities/module/pas-un-uuid"},
+        }
+    )
+    user = make_user("elsewhere")
+    save_statements(
+        {
+            "actor": {
+                "objectType": "Agent",
+                "account": {"homePage": "http://testserver", "name": user.xapi_account_name},
+            },
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
+            "object": {"objectType": "Activity", "id": "http://example.org/xapi/activities/module/1"},
+        }
+    )
+    assert progress_service.snapshot() == before
