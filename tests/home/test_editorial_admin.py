@@ -18,7 +18,7 @@ from videos import models as videos_models
 pytestmark = pytest.mark.django_db
 
 
-def module_data():
+def build_module():
     entry = ModulePage.objects.get(is_entry_module=True)
     return (
         ParcoursPage.objects.get(),
@@ -59,7 +59,7 @@ def module_data():
     )
 
 
-def fiche_data():
+def build_fiche():
     return (
         FicheIndexPage.objects.get(),
         FichePage,
@@ -93,7 +93,7 @@ def fiche_data():
     )
 
 
-def video_data():
+def build_video():
     demo = videos_models.VideoPage.objects.live().first()
     return (
         videos_models.VideoIndexPage.objects.get(),
@@ -111,7 +111,7 @@ def video_data():
     )
 
 
-def testimonial_data():
+def build_testimonial():
     return (
         videos_models.TestimonialIndexPage.objects.get(),
         videos_models.TestimonialPage,
@@ -148,7 +148,7 @@ def post_data(client, add_url, fields, action):
     return data
 
 
-@pytest.mark.parametrize("build", [module_data, fiche_data, video_data, testimonial_data], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("build", [build_module, build_fiche, build_video, build_testimonial], ids=lambda f: f.__name__)
 def test_editor_submits_and_moderator_publishes(client_for, build):
     parent, model, fields = build()
     add_url = reverse("wagtailadmin_pages:add", args=(model._meta.app_label, model._meta.model_name, parent.pk))
@@ -183,7 +183,7 @@ def test_editor_submits_and_moderator_publishes(client_for, build):
 
 
 def test_new_fiche_is_found_through_filters_and_search(client_for):
-    parent, model, fields = fiche_data()
+    parent, model, fields = build_fiche()
     add_url = reverse("wagtailadmin_pages:add", args=("fiches", "fichepage", parent.pk))
     moderator = client_for("moderateur")  # moderators publish directly
     response = moderator.post(add_url, post_data(moderator, add_url, fields, "action-publish"))
@@ -198,7 +198,7 @@ def test_new_fiche_is_found_through_filters_and_search(client_for):
 
 
 def test_module_form_refuses_a_second_entry_module(client_for):
-    parent, model, fields = module_data()
+    parent, model, fields = build_module()
     fields["is_entry_module"] = "on"
     add_url = reverse("wagtailadmin_pages:add", args=("parcours", "modulepage", parent.pk))
     moderator = client_for("moderateur")
@@ -209,7 +209,7 @@ def test_module_form_refuses_a_second_entry_module(client_for):
 
 
 def test_video_without_captions_cannot_be_published(client_for):
-    parent, model, fields = video_data()
+    parent, model, fields = build_video()
     fields["captions"] = ""
     add_url = reverse("wagtailadmin_pages:add", args=("videos", "videopage", parent.pk))
     moderator = client_for("moderateur")
