@@ -32,7 +32,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from pilotage.models import LrsEndpoint
 
@@ -78,7 +79,8 @@ class DeliveryError(Exception):
 
 def describe_response(response):
     body = response.text[:300].strip()
-    return f"HTTP {response.status_code} from {response.url}" + (f": {body}" if body else "")
+    message = _("HTTP %(status)s from %(url)s") % {"status": response.status_code, "url": response.url}
+    return f"{message} : {body}" if body else message
 
 
 class LrsClient:
@@ -94,10 +96,15 @@ class LrsClient:
     def request(self, method, **kwargs):
         try:
             return self.session.request(method, self.endpoint.statements_url, timeout=self.timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise DeliveryError(f"No answer from {self.endpoint.statements_url} within the timeout ({exc})")
+        except requests.Timeout:
+            raise DeliveryError(
+                _("No answer from %(url)s within the timeout (%(seconds)s s).")
+                % {"url": self.endpoint.statements_url, "seconds": self.endpoint.timeout}
+            )
         except requests.RequestException as exc:
-            raise DeliveryError(f"Cannot reach {self.endpoint.statements_url}: {exc}")
+            raise DeliveryError(
+                _("Cannot reach %(url)s: %(error)s") % {"url": self.endpoint.statements_url, "error": exc}
+            )
 
     @staticmethod
     def text(statement):
@@ -270,8 +277,16 @@ def record_failure(endpoint, message):
     logger.warning("Delivery to %s failed (%d in a row): %s", endpoint, failures, message)
 
 
-def deliver(endpoint, *, owner=None, stop=None, max_batches=None, ignore_backoff=False, session=None):
-    """One delivery pass to one endpoint: send every settled statement after its cursor, batch by batch."""
+def deliver(endpoint, **kwargs):
+    """One delivery pass to one endpoint: send every settled statement after its cursor, batch by batch.
+
+    Errors are recorded in French, the administrators' language, whatever the worker's locale.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return deliver_pass(endpoint, **kwargs)
+
+
+def deliver_pass(endpoint, *, owner=None, stop=None, max_batches=None, ignore_backoff=False, session=None):
     result = PassResult(endpoint=endpoint.name)
     if not endpoint.active:
         result.skipped = "inactive"
@@ -308,7 +323,7 @@ def deliver(endpoint, *, owner=None, stop=None, max_batches=None, ignore_backoff
             result.delivered += len(batch)
             result.batches += 1
             if not uses_advisory_locks() and not renew_lease(endpoint, owner):
-                result.error = "lease lost"
+                result.error = _("Another worker took over this endpoint.")
                 break
         if not result.error and (max_batches is None or result.batches < max_batches):
             deliver_erasures(endpoint, client, batch_size, result, stop=stop)

@@ -76,7 +76,7 @@ class LrsEndpoint(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("external LRS")
-        verbose_name_plural = _("external LRS")
+        verbose_name_plural = _("external LRS endpoints")
 
     def __str__(self):
         return self.name

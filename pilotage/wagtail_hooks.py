@@ -2,12 +2,13 @@
 
 from django import forms
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -68,6 +69,11 @@ class LagColumn(Column):
         return instance.lag
 
 
+class ErrorColumn(Column):
+    def get_value(self, instance):
+        return Truncator(instance.last_error).chars(140) if instance.consecutive_failures else ""
+
+
 class LrsEndpointViewSet(ModelViewSet):
     model = LrsEndpoint
     icon = "upload"
@@ -79,11 +85,11 @@ class LrsEndpointViewSet(ModelViewSet):
     list_display = [
         "name",
         "statements_url",
-        "active",
-        LagColumn("lag", label=_("statements waiting")),
-        DateColumn("last_success_at", label=_("last success")),
-        "consecutive_failures",
-        "last_error",
+        BooleanColumn("active", label=_("Active")),
+        LagColumn("lag", label=_("Statements waiting")),
+        DateColumn("last_success_at", label=_("Last success")),
+        Column("consecutive_failures", label=_("Consecutive failures")),
+        ErrorColumn("last_error", label=_("Current error")),
     ]
     search_fields = ["name", "statements_url"]
 

@@ -70,7 +70,7 @@ def test_listing_shows_lag_last_success_and_last_error(
     with django_assert_max_num_queries(40):
         html = client.get(INDEX).content.decode()
     assert "LRS du service formation" in html
-    assert "déclarations en attente" in html
+    assert "Déclarations en attente" in html and "Erreur en cours" in html
     assert ">7<" in "".join(html.split())
     assert "HTTP 503 from the LRS" in html
     assert "s3cret-value" not in html

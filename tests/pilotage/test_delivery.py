@@ -65,7 +65,7 @@ def test_failure_keeps_the_cursor_and_backs_off(endpoint, make_statements):
 
     failing = FakeSession(lambda method, payload, params: response(503, b"Service Unavailable"))
     result = deliver(endpoint, session=failing)
-    assert result.delivered == 0 and "HTTP 503" in result.error
+    assert result.delivered == 0 and "HTTP 503 de http://lrs.test" in result.error
     endpoint.refresh_from_db()
     assert endpoint.cursor_stored == cursor and endpoint.lag == 5
     assert endpoint.consecutive_failures == 1 and "503" in endpoint.last_error
@@ -91,7 +91,7 @@ def test_failure_keeps_the_cursor_and_backs_off(endpoint, make_statements):
 def test_unreachable_lrs_is_an_error_not_a_crash(endpoint, make_statements):
     make_statements(2)
     result = deliver(endpoint, session=FakeSession(lambda *a: requests.ConnectionError("refused")))
-    assert "Cannot reach" in result.error
+    assert "Injoignable : http://127.0.0.1:8519" in result.error
     endpoint.refresh_from_db()
     assert endpoint.lag == 2 and endpoint.consecutive_failures == 1
 
@@ -277,10 +277,10 @@ def test_hung_lrs_does_not_block_beyond_the_timeout(endpoint, make_statements, h
     result = deliver(endpoint)  # a real requests.Session
     elapsed = (timezone.now() - started).total_seconds()
     assert elapsed < 5
-    assert "No answer" in result.error and "within the timeout" in result.error
+    assert "Pas de réponse de http://127.0.0.1:" in result.error and "(1 s)" in result.error
     endpoint.refresh_from_db()
     assert endpoint.lag == 3 and endpoint.consecutive_failures == 1
-    assert "No answer" in endpoint.last_error
+    assert "Pas de réponse" in endpoint.last_error
 
 
 def test_client_exists_understands_both_answers(endpoint):

@@ -83,7 +83,7 @@ def test_lrs_stopped_in_the_middle_and_restarted_gets_everything_once(ralph, ral
     ralph.stop()
 
     failed = deliver(ralph_endpoint)
-    assert failed.delivered == 0 and "Cannot reach" in failed.error
+    assert failed.delivered == 0 and "Injoignable" in failed.error
     ralph_endpoint.refresh_from_db()
     assert ralph_endpoint.lag == 600 and ralph_endpoint.consecutive_failures == 1
     assert deliver(ralph_endpoint).skipped == "backoff"
