@@ -109,3 +109,24 @@ def test_commands_refuse_bad_input():
     out = io.StringIO()
     call_command("rebuild_progress", stdout=out)
     assert "déclarations lues" in out.getvalue()
+
+
+def test_an_awarded_badge_cannot_be_deleted(client_for):
+    moderator = client_for("moderateur")
+    badge = Badge.objects.get(name="PassInnov")
+    assert BadgeAward.objects.filter(badge=badge).exists()
+    response = moderator.post(f"/admin/snippets/progress/badge/delete/{badge.pk}/", follow=True)
+    assert response.status_code == 200
+    assert "ne peut pas être supprimé" in response.content.decode()
+    assert Badge.objects.filter(pk=badge.pk).exists()
+    response = moderator.post(
+        f"/admin/bulk/progress/badge/delete/?next=/admin/snippets/progress/badge/&id={badge.pk}", follow=True
+    )
+    assert response.redirect_chain and "ne peut pas être supprimé" in response.content.decode()
+    assert Badge.objects.filter(pk=badge.pk).exists()
+    unused = Badge.objects.create(
+        name="Jamais délivré", description="d", criteria="c", image=badge.image, rule="led", count=9
+    )
+    response = moderator.post(f"/admin/snippets/progress/badge/delete/{unused.pk}/")
+    assert response.status_code == 302
+    assert not Badge.objects.filter(pk=unused.pk).exists()
