@@ -91,3 +91,8 @@ def test_only_administrators_configure_endpoints(client_for, endpoint, username)
     assert not LrsEndpoint.objects.filter(name="LRS académique").exists()
     edit = client.get(reverse("pilotage_lrs:edit", args=[endpoint.pk]))
     assert edit.status_code in (302, 403)
+
+
+def test_admin_menu_links_the_dashboard_for_the_training_department_only(client_for):
+    assert "/pilotage/" in client_for("formation").get("/admin/").content.decode()
+    assert "/pilotage/" not in client_for("redacteur").get("/admin/").content.decode()
