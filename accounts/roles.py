@@ -94,8 +94,13 @@ def collect_permissions():
     return wanted
 
 
+# Wagtail's migrations create English "Editors" and "Moderators" groups; PassInnov's roles replace them.
+WAGTAIL_DEFAULT_GROUPS = ("Editors", "Moderators")
+
+
 def sync_roles():
     """Create the groups and set exactly the permissions declared for each (idempotent)."""
+    Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()
     wanted = collect_permissions()
     all_perms = {
         f"{p.content_type.app_label}.{p.codename}": p for p in Permission.objects.select_related("content_type")
@@ -115,9 +120,10 @@ def sync_roles():
 
 
 def sync_roles_after_migrate(sender, **kwargs):
-    # post_migrate is sent once per app, in INSTALLED_APPS order, and permissions are created app by app:
-    # sync on the last app's signal, when every permission exists.
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    # post_migrate is sent once per app that has models, in INSTALLED_APPS order, and permissions are created
+    # app by app: sync on the last such app's signal, when every permission exists.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     sync_roles()
 

@@ -1,10 +1,11 @@
 import mimetypes
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -24,6 +25,46 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def parse_range(header, size):
+    """A single `bytes=` range as (start, end) inclusive; None to send the whole file; ValueError if unsatisfiable."""
+    match = RANGE_RE.match(header.strip()) if header else None
+    if not match or match.groups() == ("", ""):
+        return None  # absent, multi-range or malformed: RFC 9110 lets us answer with the whole file
+    first, last = match.groups()
+    if first == "":  # suffix range: the last N bytes
+        length = int(last)
+        if length == 0:
+            raise ValueError
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or start > end:
+        raise ValueError
+    return start, end
+
+
+class RangeFile:
+    """Iterate over part of a file in chunks, closing it at the end."""
+
+    def __init__(self, file, start, length, chunk_size=64 * 1024):
+        self.file, self.remaining, self.chunk_size = file, length, chunk_size
+        file.seek(start)
+
+    def __iter__(self):
+        try:
+            while self.remaining > 0:
+                data = self.file.read(min(self.chunk_size, self.remaining))
+                if not data:
+                    break
+                self.remaining -= len(data)
+                yield data
+        finally:
+            self.file.close()
+
+
 @require_safe
 def protected_media(request, path):
     """Serve an uploaded file to a signed-in user (LoginRequiredMiddleware guarantees one).
@@ -41,7 +82,26 @@ def protected_media(request, path):
         response = HttpResponse(content_type=content_type or "application/octet-stream")
         response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + target.relative_to(root).as_posix()
     else:
-        response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
+        size = target.stat().st_size
+        try:
+            byte_range = parse_range(request.headers.get("Range"), size)
+        except ValueError:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        if byte_range is None:
+            response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
+        else:
+            start, end = byte_range
+            length = end - start + 1
+            response = StreamingHttpResponse(
+                RangeFile(target.open("rb"), start, length),
+                status=206,
+                content_type=content_type or "application/octet-stream",
+            )
+            response["Content-Range"] = f"bytes {start}-{end}/{size}"
+            response["Content-Length"] = str(length)
+        response["Accept-Ranges"] = "bytes"
     if encoding:
         response["Content-Encoding"] = encoding
     response["Content-Disposition"] = content_disposition_header(False, target.name)

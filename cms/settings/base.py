@@ -106,7 +106,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # IMMEDIATE transactions take the write lock up front, so two writers queue instead of failing with
+    # "database is locked" half-way through (SQLite is for a first run; production uses PostgreSQL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -219,3 +221,6 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Sessions: how many days before a session the reminder email goes out (send_session_reminders, daily).
+PASSINNOV_REMINDER_DAYS = int(os.environ.get("PASSINNOV_REMINDER_DAYS", "2"))

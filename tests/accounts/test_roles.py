@@ -52,3 +52,13 @@ def test_xapi_account_name_is_random_stable_and_not_the_email(django_user_model)
 def test_agent_profile_holds_directorate_and_site(agent):
     assert agent.directorate.acronym == "DGFiP"
     assert agent.work_location.city == "Lyon"
+
+
+def test_migrate_alone_creates_the_roles_with_their_permissions():
+    from django.core.management import call_command
+
+    Group.objects.all().delete()
+    call_command("migrate", verbosity=0)
+    editors = Group.objects.get(name=ROLES["editors"])
+    assert editors.permissions.filter(codename="access_admin").exists()
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()

@@ -89,3 +89,26 @@ def test_health_check_is_public_and_has_no_personal_data(client):
 
 def test_health_check_refuses_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_media_answers_byte_ranges_for_video_seeking(agent_client, media_file):
+    response = agent_client.get(media_file, HTTP_RANGE="bytes=4-6")
+    assert response.status_code == 206
+    assert response["Content-Range"] == "bytes 4-6/10"
+    assert b"".join(response.streaming_content) == b"pub"
+    suffix = agent_client.get(media_file, HTTP_RANGE="bytes=-3")
+    assert b"".join(suffix.streaming_content) == b"lic"
+    open_ended = agent_client.get(media_file, HTTP_RANGE="bytes=8-")
+    assert b"".join(open_ended.streaming_content) == b"ic"
+
+
+def test_media_refuses_an_unsatisfiable_range(agent_client, media_file):
+    response = agent_client.get(media_file, HTTP_RANGE="bytes=50-60")
+    assert response.status_code == 416
+    assert response["Content-Range"] == "bytes */10"
+
+
+def test_media_ignores_a_malformed_range(agent_client, media_file):
+    response = agent_client.get(media_file, HTTP_RANGE="bytes=a-b")
+    assert response.status_code == 200
+    assert response["Accept-Ranges"] == "bytes"
