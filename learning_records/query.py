@@ -201,7 +201,7 @@ def ids_agent(agent):
 def ids_object(obj):
     object_type = obj.get("objectType", "Activity")
     if object_type == "Activity":
-        return {"objectType": "Activity", "id": obj["id"]}
+        return {"id": obj["id"]}
     if object_type in ("Agent", "Group"):
         return ids_agent(obj)
     if object_type == "SubStatement":
@@ -216,8 +216,7 @@ def ids_context(context):
             context[key] = ids_agent(context[key])
     if "contextActivities" in context:
         context["contextActivities"] = {
-            key: [{"objectType": "Activity", "id": activity["id"]} for activity in items]
-            for key, items in context["contextActivities"].items()
+            key: [{"id": activity["id"]} for activity in items] for key, items in context["contextActivities"].items()
         }
     return context
 
@@ -235,11 +234,15 @@ def ids_core(data):
 
 
 def pick_language(language_map, preferred):
+    """The one entry of a language map that best fits Accept-Language: exact tag, then same language."""
     for tag in preferred:
         if tag == "*":
             break
         for key in language_map:
-            if key.lower() == tag or key.lower().split("-")[0] == tag.split("-")[0]:
+            if key.lower() == tag:
+                return {key: language_map[key]}
+        for key in language_map:
+            if key.lower().split("-")[0] == tag.split("-")[0]:
                 return {key: language_map[key]}
     for key in ("und", "en-US", "en"):
         if key in language_map:

@@ -342,8 +342,7 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
                     raise StatementConflict(f"statement {statement_id} already exists with different content")
             else:
                 new_items.append((statement_id, item))
-        batch_ids = {statement_id for statement_id, _item in new_items}
-        targets = check_voiding(new_items, batch_ids)
+        targets = check_voiding(new_items)
         rows = build_rows(new_items, authority, trusted, credential, user)
         Statement.objects.bulk_create(rows)
         if connection.vendor != "postgresql" and rows and rows[0].pk is None:  # pragma: no cover
@@ -351,7 +350,7 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
             rows = [by_id[r.statement_id] for r in rows]
         store_attachments(new_items, attachments)
         index_rows(rows)
-        voided = void_targets(rows, targets)
+        voided = void_targets(rows, targets) + void_late_targets(rows)
         for row in rows:
             statement_stored.send(sender=Statement, statement=row)
         for target, voiding in voided:
@@ -361,21 +360,24 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
     return result[0] if single else result
 
 
-def check_voiding(new_items, batch_ids):
-    """Voiding statements must target an existing statement that is not itself a voiding statement."""
+def check_voiding(new_items):
+    """A voiding statement cannot target a voiding statement (400). Its target may be unknown: the spec says
+    the LRS should not reject it then (Data 2.3.2); the target is voided when it arrives (void_late_targets)."""
     wanted = {}
     for statement_id, item in new_items:
         if item.data["verb"]["id"] == VOIDED_VERB:
             wanted[statement_id] = str(uuid.UUID(item.data["object"]["id"]))
     if not wanted:
         return {}
-    found = {str(s.statement_id): s for s in Statement.objects.filter(statement_id__in=set(wanted.values()))}
-    batch_voiding = set(wanted)
+    voiding_targets = set(
+        str(value)
+        for value in Statement.objects.filter(statement_id__in=set(wanted.values()), is_voiding=True).values_list(
+            "statement_id", flat=True
+        )
+    )
     for voiding_id, target_id in wanted.items():
-        if target_id in batch_voiding or (target_id in found and found[target_id].is_voiding):
+        if target_id in wanted or target_id in voiding_targets:
             raise StatementError(f"statement {voiding_id} voids {target_id}, which is a voiding statement")
-        if target_id not in found and target_id not in batch_ids:
-            raise StatementError(f"statement {voiding_id} voids {target_id}, which does not exist")
     return wanted
 
 
@@ -500,6 +502,26 @@ def propagate_to_referrers(entries_by_statement_id):
             next_pending[statement_id] = pairs
         StatementIndexEntry.objects.bulk_create(new_entries, ignore_conflicts=True)
         pending = next_pending
+
+
+def void_late_targets(rows):
+    """New statements already targeted by a stored voiding statement are voided on arrival."""
+    candidates = {row.statement_id: row for row in rows if not row.is_voiding}
+    if not candidates:
+        return []
+    voiding_by_target = {
+        voiding.object_statement_id: voiding
+        for voiding in Statement.objects.filter(is_voiding=True, object_statement_id__in=list(candidates)).exclude(
+            pk__in=[row.pk for row in rows]
+        )
+    }
+    if not voiding_by_target:
+        return []
+    late = [candidates[target] for target in voiding_by_target]
+    Statement.objects.filter(pk__in=[row.pk for row in late]).update(voided=True)
+    for row in late:
+        row.voided = True
+    return [(row, voiding_by_target[row.statement_id]) for row in late]
 
 
 def void_targets(rows, targets):

@@ -276,7 +276,7 @@ def test_huge_body_is_refused(xapi, settings):
 
 def test_voiding_rules_over_http(xapi):
     target = xapi.post(make_statement()).json()[0]
-    assert xapi.post(voiding(uuid.uuid4())).status_code == 400
+    assert xapi.post(voiding(uuid.uuid4())).status_code == 200  # Data 2.3.2: SHOULD NOT reject
     void_id = xapi.post(voiding(target)).json()[0]
     assert xapi.post(voiding(void_id)).status_code == 400
     assert xapi.get(params={"statementId": target}).status_code == 404
@@ -454,7 +454,7 @@ def test_formats(xapi):
     ids_format = xapi.get(params={"statementId": statement["id"], "format": "ids"}).json()
     assert ids_format["actor"] == {"objectType": "Agent", "mbox": "mailto:a@example.org"}
     assert ids_format["verb"] == {"id": "http://example.org/v"}
-    assert ids_format["object"] == {"objectType": "Activity", "id": "http://example.org/a"}
+    assert ids_format["object"] == {"id": "http://example.org/a"}
     canonical = xapi.get(
         params={"statementId": statement["id"], "format": "canonical"}, headers={"Accept-Language": "fr-FR, en;q=0.5"}
     ).json()
@@ -462,6 +462,16 @@ def test_formats(xapi):
     assert canonical["object"]["definition"]["name"] == {"fr-FR": "Chose"}
     exact = xapi.get(params={"statementId": statement["id"]}, headers={"Accept-Language": "fr-FR"}).json()
     assert exact["verb"]["display"] == {"en-US": "did", "fr-FR": "a fait"}
+
+
+def test_canonical_prefers_the_exact_language_tag(xapi):
+    statement = with_id(verb={"id": "http://example.org/v", "display": {"en-US": "did (US)", "en-GB": "did (GB)"}})
+    xapi.post(statement)
+    params = {"statementId": statement["id"], "format": "canonical"}
+    assert xapi.get(params=params, headers={"Accept-Language": "en-GB"}).json()["verb"]["display"] == {
+        "en-GB": "did (GB)"
+    }
+    assert xapi.get(params=params, headers={"Accept-Language": "en"}).json()["verb"]["display"] == {"en-US": "did (US)"}
 
 
 def test_exact_format_returns_numbers_and_nul_as_received(xapi):

@@ -1,5 +1,4 @@
 import json
-import uuid
 
 import pytest
 from django.db import transaction
@@ -86,13 +85,32 @@ def test_signals_are_sent_inside_the_transaction_and_voiding_marks_the_target():
     assert not Statement.objects.active().filter(pk__in=[target.pk, void.pk]).exists()
 
 
-def test_voiding_must_target_an_existing_non_voiding_statement():
-    with pytest.raises(StatementError, match="does not exist"):
-        save_statements([voiding(uuid.uuid4())])
+def test_voiding_cannot_target_a_voiding_statement():
     target = save_statements([make_statement()])[0]
     void = save_statements([voiding(target.statement_id)])[0]
     with pytest.raises(StatementError, match="is a voiding statement"):
         save_statements([voiding(void.statement_id)])
+    void.refresh_from_db()
+    assert void.voided is False
+
+
+def test_voiding_an_unknown_statement_is_accepted_and_voids_it_when_it_arrives():
+    voided = []
+
+    def on_voided(sender, statement, voiding, **kwargs):
+        voided.append((statement.statement_id, voiding.statement_id))
+
+    late = with_id()
+    void = save_statements([voiding(late["id"])])[0]
+    statement_voided.connect(on_voided)
+    try:
+        row = save_statements([late])[0]
+    finally:
+        statement_voided.disconnect(on_voided)
+    assert row.voided is True
+    row.refresh_from_db()
+    assert row.voided is True
+    assert voided == [(row.statement_id, void.statement_id)]
 
 
 def test_rollback_of_the_caller_removes_the_statement():
