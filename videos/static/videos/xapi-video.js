@@ -1,0 +1,442 @@
+/*
+ * PassInnov video player: xAPI Video Profile statements (https://w3id.org/xapi/video), no dependency.
+ *
+ * Settings come from the JSON block #video-xapi-config (videos/xapi.py: actor, object, verbs, context
+ * activities, extension IRIs, endpoint and CSRF token). The statements go to PassInnov's Statement API with
+ * the agent's session cookie and the CSRF token; the server stores them untrusted (they never complete a
+ * module). Statements sent: initialized, played, paused, seeked, completed (once per session, when the
+ * watched segments cover the completion threshold or the video ends) and terminated (page hidden or left).
+ * A session (context.registration and the session-id extension) is one page load, or one stretch of
+ * visibility: a page shown again after `terminated` starts a new session with a new `initialized`.
+ *
+ * Every statement is first kept in sessionStorage and removed only once the server acknowledged it; failed
+ * sends are retried with a growing delay, and whatever is left is sent again on the next video page of the
+ * tab. Statement ids are generated here, so a retry of a statement the server already holds is idempotent.
+ * See docs/xapi-profile.md, "Videos (xAPI Video Profile)".
+ */
+(function () {
+  "use strict";
+
+  var QUEUE_KEY = "passinnov.xapi-video.queue";
+  var MAX_ATTEMPTS = 5;
+  var FIRST_RETRY_MS = 1000;
+  var BATCH_SIZE = 20; // keeps a keepalive request under the browsers' 64 kB budget
+
+  var configNode = document.getElementById("video-xapi-config");
+  if (!configNode || !window.fetch) return;
+  var config;
+  try {
+    config = JSON.parse(configNode.textContent);
+  } catch (error) {
+    return;
+  }
+  var video = null;
+  Array.prototype.forEach.call(document.querySelectorAll("video[data-xapi-activity]"), function (node) {
+    if (!video && node.getAttribute("data-xapi-activity") === config.object.id) video = node;
+  });
+
+  // --- Helpers -----------------------------------------------------------------------------------------
+
+  function uuid() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) {
+      return (b + 0x100).toString(16).slice(1);
+    }).join("");
+    return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
+  }
+
+  function pad(value, width) {
+    value = String(value);
+    while (value.length < (width || 2)) value = "0" + value;
+    return value;
+  }
+
+  // ISO 8601 with milliseconds and the browser's offset: 2026-11-27T14:03:12.345+01:00.
+  function timestamp(date) {
+    date = date || new Date();
+    var offset = -date.getTimezoneOffset();
+    var sign = offset >= 0 ? "+" : "-";
+    offset = Math.abs(offset);
+    return (
+      date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) +
+      "T" + pad(date.getHours()) + ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds()) +
+      "." + pad(date.getMilliseconds(), 3) + sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60)
+    );
+  }
+
+  // ISO 8601 duration to the hundredth of a second: PT1M12.5S.
+  function duration(seconds) {
+    var centiseconds = Math.max(0, Math.round(seconds * 100));
+    var hours = Math.floor(centiseconds / 360000);
+    var minutes = Math.floor((centiseconds % 360000) / 6000);
+    var rest = (centiseconds % 6000) / 100;
+    var text = "PT";
+    if (hours) text += hours + "H";
+    if (minutes) text += minutes + "M";
+    if (rest || text === "PT") text += rest + "S";
+    return text;
+  }
+
+  function round3(value) {
+    return Math.round((Number(value) || 0) * 1000) / 1000;
+  }
+
+  function ext(name) {
+    return config.extensions[name];
+  }
+
+  // --- Queue: sessionStorage until acknowledged ----------------------------------------------------------
+
+  function loadQueue() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(QUEUE_KEY) || "[]");
+      if (!Array.isArray(saved)) return [];
+      // Only this agent's statements: another account signed in in this tab could not send them.
+      return saved.filter(function (statement) {
+        return statement && statement.actor && statement.actor.account &&
+          statement.actor.account.name === config.actor.account.name;
+      });
+    } catch (error) {
+      return [];
+    }
+  }
+
+  var queue = loadQueue();
+  var inFlight = false;
+  var failures = 0;
+  var retryTimer = null;
+
+  function saveQueue() {
+    try {
+      if (queue.length) window.sessionStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
+      else window.sessionStorage.removeItem(QUEUE_KEY);
+    } catch (error) {
+      // Storage full or disabled: the statements stay in memory and are still sent.
+    }
+  }
+
+  function forget(ids) {
+    queue = queue.filter(function (statement) {
+      return ids.indexOf(statement.id) === -1;
+    });
+    saveQueue();
+  }
+
+  function scheduleRetry() {
+    failures += 1;
+    if (failures >= MAX_ATTEMPTS || retryTimer) return; // kept for the next page, or the next event
+    retryTimer = window.setTimeout(function () {
+      retryTimer = null;
+      flush(false);
+    }, FIRST_RETRY_MS * Math.pow(2, failures - 1));
+  }
+
+  function flush(leaving) {
+    if (!queue.length || (inFlight && !leaving)) return;
+    var batch = queue.slice(0, BATCH_SIZE);
+    var ids = batch.map(function (statement) {
+      return statement.id;
+    });
+    inFlight = true;
+    window
+      .fetch(config.endpoint, {
+        method: "POST",
+        credentials: "same-origin",
+        keepalive: !!leaving,
+        headers: {
+          "Content-Type": "application/json",
+          "X-Experience-API-Version": config.version,
+          "X-CSRFToken": config.csrfToken,
+        },
+        body: JSON.stringify(batch),
+      })
+      .then(
+        function (response) {
+          inFlight = false;
+          if (response.ok) {
+            failures = 0;
+            forget(ids);
+            flush(false);
+          } else if (response.status === 401 || response.status === 403) {
+            // Signed out or stale CSRF token: kept for the next page of this tab, which has fresh ones.
+            failures = MAX_ATTEMPTS;
+          } else if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+            // Rejected for good (400 invalid, 409 conflicting id): sending them again cannot succeed.
+            window.console.warn("xAPI: statements rejected (" + response.status + ")", ids);
+            forget(ids);
+            flush(false);
+          } else {
+            scheduleRetry();
+          }
+        },
+        function () {
+          inFlight = false;
+          scheduleRetry();
+        }
+      );
+  }
+
+  function enqueue(statement) {
+    queue.push(statement);
+    saveQueue();
+    if (!retryTimer) {
+      failures = 0;
+      flush(false);
+    }
+  }
+
+  window.addEventListener("online", function () {
+    failures = 0;
+    flush(false);
+  });
+
+  // Statements left by an earlier page of this tab (network blip, page left before the answer).
+  flush(false);
+  if (!video) return;
+
+  // --- Tracking --------------------------------------------------------------------------------------------
+
+  var session = null; // {id, segments: [[from, to]…], segmentStart, completed, watched, playingSince}
+  var lastTime = 0;
+  var seekFrom = null;
+
+  function length() {
+    return isFinite(video.duration) && video.duration > 0 ? video.duration : 0;
+  }
+
+  function captions() {
+    for (var i = 0; i < video.textTracks.length; i += 1) {
+      var track = video.textTracks[i];
+      if ((track.kind === "captions" || track.kind === "subtitles") && track.mode === "showing") return track;
+    }
+    return null;
+  }
+
+  function segmentsWithCurrent() {
+    var segments = session.segments.slice();
+    if (session.segmentStart !== null && lastTime > session.segmentStart) {
+      segments.push([session.segmentStart, lastTime]);
+    }
+    return segments;
+  }
+
+  function playedSegments() {
+    return segmentsWithCurrent()
+      .map(function (segment) {
+        return round3(segment[0]) + "[.]" + round3(segment[1]);
+      })
+      .join("[,]");
+  }
+
+  // Share of the video covered by the union of the watched segments, 0…1.
+  function progress() {
+    var total = length();
+    if (!total) return 0;
+    var segments = segmentsWithCurrent().sort(function (a, b) {
+      return a[0] - b[0];
+    });
+    var covered = 0;
+    var end = -1;
+    segments.forEach(function (segment) {
+      var from = Math.max(segment[0], end);
+      if (segment[1] > from) {
+        covered += segment[1] - from;
+        end = segment[1];
+      }
+    });
+    return Math.min(1, round3(covered / total));
+  }
+
+  function watchedSeconds() {
+    var running = session.playingSince !== null ? (Date.now() - session.playingSince) / 1000 : 0;
+    return session.watched + running;
+  }
+
+  function contextExtensions(extra) {
+    var extensions = {};
+    extensions[ext("session-id")] = session.id;
+    extensions[ext("length")] = round3(length());
+    if (extra) {
+      Object.keys(extra).forEach(function (key) {
+        extensions[ext(key)] = extra[key];
+      });
+    }
+    return extensions;
+  }
+
+  function resultExtensions(values) {
+    var extensions = {};
+    Object.keys(values).forEach(function (key) {
+      extensions[ext(key)] = values[key];
+    });
+    return extensions;
+  }
+
+  function send(verb, result, extraContext) {
+    var statement = {
+      id: uuid(),
+      actor: config.actor,
+      verb: config.verbs[verb],
+      object: config.object,
+      context: {
+        registration: session.id,
+        platform: config.platform,
+        language: config.language,
+        contextActivities: config.contextActivities,
+        extensions: contextExtensions(extraContext),
+      },
+      timestamp: timestamp(),
+    };
+    if (result) statement.result = result;
+    enqueue(statement);
+  }
+
+  function startSession() {
+    session = { id: uuid(), segments: [], segmentStart: null, completed: false, watched: 0, playingSince: null };
+    lastTime = video.currentTime;
+    var track = captions();
+    var extra = {
+      "completion-threshold": config.completionThreshold,
+      "cc-enabled": !!track,
+      volume: video.muted ? 0 : round3(video.volume),
+      speed: video.playbackRate + "x",
+      "full-screen": !!document.fullscreenElement,
+      "video-playback-size": video.clientWidth + "x" + video.clientHeight,
+    };
+    if (track && track.language) extra["cc-subtitle-lang"] = track.language;
+    send("initialized", null, extra);
+  }
+
+  // False when the page is hidden after `terminated`: what happens then belongs to no session.
+  function ensureSession() {
+    if (!session) {
+      if (document.visibilityState === "hidden") return false;
+      startSession();
+    }
+    return true;
+  }
+
+  function openSegment() {
+    lastTime = video.currentTime;
+    session.segmentStart = lastTime;
+    if (session.playingSince === null) session.playingSince = Date.now();
+  }
+
+  function closeSegment(end) {
+    if (session.segmentStart !== null && end > session.segmentStart) {
+      session.segments.push([session.segmentStart, end]);
+    }
+    session.segmentStart = null;
+    if (session.playingSince !== null) {
+      session.watched += (Date.now() - session.playingSince) / 1000;
+      session.playingSince = null;
+    }
+  }
+
+  function progressResult() {
+    return {
+      time: round3(video.currentTime),
+      progress: progress(),
+      "played-segments": playedSegments(),
+    };
+  }
+
+  function complete() {
+    if (session.completed) return;
+    session.completed = true;
+    send(
+      "completed",
+      { completion: true, duration: duration(watchedSeconds()), extensions: resultExtensions(progressResult()) },
+      { "completion-threshold": config.completionThreshold }
+    );
+  }
+
+  function checkCompletion() {
+    if (!session.completed && length() && progress() >= config.completionThreshold) complete();
+  }
+
+  function terminate() {
+    if (!session) return;
+    if (!video.paused && !video.seeking) lastTime = video.currentTime;
+    closeSegment(lastTime);
+    checkCompletion();
+    send(
+      "terminated",
+      { extensions: resultExtensions(progressResult()) },
+      { "completion-threshold": config.completionThreshold }
+    );
+    session = null;
+    flush(true);
+  }
+
+  function resume() {
+    if (session) return;
+    startSession();
+    if (!video.paused) {
+      openSegment();
+      send("played", { extensions: resultExtensions({ time: round3(video.currentTime) }) });
+    }
+  }
+
+  video.addEventListener("play", function () {
+    if (!ensureSession()) return;
+    openSegment();
+    send("played", { extensions: resultExtensions({ time: round3(video.currentTime) }) });
+  });
+
+  video.addEventListener("timeupdate", function () {
+    if (!session || video.seeking) return;
+    lastTime = video.currentTime;
+    if (session.segmentStart !== null) checkCompletion();
+  });
+
+  video.addEventListener("pause", function () {
+    if (!ensureSession()) return;
+    if (!video.seeking) lastTime = video.currentTime;
+    closeSegment(lastTime);
+    var values = progressResult();
+    send("paused", { extensions: resultExtensions(values) }, { "completion-threshold": config.completionThreshold });
+    checkCompletion();
+  });
+
+  video.addEventListener("seeking", function () {
+    if (!session || seekFrom !== null) return;
+    seekFrom = lastTime;
+    if (session.segmentStart !== null) {
+      // Keep the clock running while playing: only the watched segment ends where the seek started.
+      session.segments.push([session.segmentStart, seekFrom]);
+      session.segmentStart = null;
+    }
+  });
+
+  video.addEventListener("seeked", function () {
+    if (!ensureSession()) return;
+    var from = seekFrom !== null ? seekFrom : lastTime;
+    seekFrom = null;
+    lastTime = video.currentTime;
+    if (!video.paused) session.segmentStart = lastTime;
+    send("seeked", { extensions: resultExtensions({ "time-from": round3(from), "time-to": round3(lastTime) }) });
+  });
+
+  video.addEventListener("ended", function () {
+    if (!ensureSession()) return;
+    lastTime = length() || video.currentTime;
+    closeSegment(lastTime);
+    complete();
+  });
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") terminate();
+    else resume();
+  });
+  window.addEventListener("pagehide", terminate);
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) resume();
+  });
+
+  if (video.readyState >= 1) startSession();
+  else video.addEventListener("loadedmetadata", function () { ensureSession(); }, { once: true });
+})();

@@ -1,0 +1,85 @@
+"""What the video player needs to send xAPI Video Profile statements (https://w3id.org/xapi/video).
+
+The player (videos/static/videos/xapi-video.js) builds and sends the statements itself, from the signed-in
+agent's browser, to the Statement API (`/xapi/statements`, session + CSRF): they are stored untrusted and
+never complete a module. Everything that is fixed for a page (actor, object, verbs, context activities) is
+built here with the server's own builders (`learning_records.statements`), so the player follows the same
+conventions as the statements the server writes (see docs/xapi-profile.md, "Videos").
+"""
+
+import json
+
+from django.middleware.csrf import get_token
+from django.urls import reverse
+
+from learning_records import statements
+
+PROFILE = statements.VIDEO_PROFILE_IRI
+COMPLETION_THRESHOLD = 0.95
+
+# key: (IRI, display fr-FR, display en-US), as the profile names them.
+VERBS = {
+    "initialized": ("http://adlnet.gov/expapi/verbs/initialized", "a initialisé", "initialized"),
+    "played": ("https://w3id.org/xapi/video/verbs/played", "a lu", "played"),
+    "paused": ("https://w3id.org/xapi/video/verbs/paused", "a mis en pause", "paused"),
+    "seeked": ("https://w3id.org/xapi/video/verbs/seeked", "a déplacé la lecture", "seeked"),
+    "completed": ("http://adlnet.gov/expapi/verbs/completed", "a terminé", "completed"),
+    "terminated": ("http://adlnet.gov/expapi/verbs/terminated", "a quitté", "terminated"),
+}
+
+EXTENSIONS = {
+    name: f"{PROFILE}/extensions/{name}"
+    for name in (
+        # context extensions
+        "session-id",
+        "length",
+        "completion-threshold",
+        "cc-enabled",
+        "cc-subtitle-lang",
+        "volume",
+        "speed",
+        "full-screen",
+        "screen-size",
+        "video-playback-size",
+        "user-agent",
+        # result extensions
+        "time",
+        "time-from",
+        "time-to",
+        "progress",
+        "played-segments",
+    )
+}
+
+
+def _json(tincan_object):
+    return json.loads(tincan_object.to_json(statements.XAPI_VERSION))
+
+
+def player_config(page, request):
+    """The JSON the page gives its player (rendered with `json_script`), or None when nothing is recorded.
+
+    Nothing is recorded for anonymous visitors, for users without an xAPI account or in editors' previews.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "xapi_account_name", ""):
+        return None
+    if getattr(request, "is_preview", False):
+        return None
+    context_activities = {"category": [_json(statements.video_profile_activity())]}
+    module = page.related_module
+    if module is not None and module.live:
+        context_activities["parent"] = [_json(statements.activity(module))]
+    return {
+        "endpoint": reverse("xapi_statements"),
+        "version": statements.XAPI_VERSION,
+        "csrfToken": get_token(request),
+        "actor": _json(statements.agent(user)),
+        "object": _json(statements.activity(page)),
+        "verbs": {key: {"id": iri, "display": {"fr-FR": fr, "en-US": en}} for key, (iri, fr, en) in VERBS.items()},
+        "platform": statements.PLATFORM,
+        "language": statements.LANGUAGE,
+        "contextActivities": context_activities,
+        "extensions": EXTENSIONS,
+        "completionThreshold": COMPLETION_THRESHOLD,
+    }
