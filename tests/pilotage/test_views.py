@@ -63,6 +63,9 @@ def test_facilitator_sees_only_their_own_figures(client, data):
     assert 'data-kpi="held">1<' in html and 'data-kpi="planned">1<' in html
     assert "Anim Externe" not in html  # another facilitator's satisfaction is not shown
     assert 'data-pipeline="lead"' not in html
+    assert "Mon dossier de formateur interne" not in html
+    profile = TrainerProfile.objects.create(user=data.users["int2"], status="lead")
+    assert reverse("pilotage:trainer", args=[profile.pk]) in client.get(DASHBOARD, QUERY).content.decode()
     export = client.get(reverse("pilotage:export", args=["inscriptions", "csv"]), QUERY)
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     # S3: a1, a6, a2; S4: a3, a4, a5 (waiting), a2 (waiting); S1 and S2 are not theirs.
