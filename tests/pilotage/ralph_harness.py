@@ -74,17 +74,24 @@ class Ralph:
             [str(self.python), str(LAUNCHER), str(self.port)],
             env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        try:
+            self.wait_until_ready()
+        except BaseException:
+            self.stop()  # never leave a server behind
+            raise
+        return self
+
+    def wait_until_ready(self):
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Ralph exited: {self.process.stderr.read().decode()[-2000:]}")
             try:
-                requests.get(f"http://127.0.0.1:{self.port}/whoami", timeout=1, auth=(USERNAME, PASSWORD))
-                return self
+                requests.get(f"http://127.0.0.1:{self.port}/whoami", timeout=2, auth=(USERNAME, PASSWORD))
+                return
             except requests.RequestException:
                 time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("Ralph did not start within 30 s")
+        raise RuntimeError("Ralph did not start within 60 s")
 
     def stop(self):
         if self.process and self.process.poll() is None:

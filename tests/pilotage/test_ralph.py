@@ -17,9 +17,11 @@ pytestmark = [pytest.mark.ralph, pytest.mark.django_db]
 
 @pytest.fixture
 def ralph(tmp_path):
-    server = Ralph(ralph_bin(), tmp_path).start()
-    yield server
-    server.stop()
+    server = Ralph(ralph_bin(), tmp_path)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
 
 
 @pytest.fixture
