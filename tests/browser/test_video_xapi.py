@@ -11,6 +11,7 @@ import pytest
 from learning_records.models import Statement
 from progress.models import Progress
 from tests.conftest import sign_in
+from tests.videos.test_video_xapi_profile import documented_extension_keys
 from videos.models import VideoPage
 from videos.xapi import EXTENSIONS, PROFILE, VERBS
 
@@ -102,6 +103,12 @@ def test_player_sends_video_profile_statements_that_never_complete_the_module(pa
         assert data["context"]["extensions"][EXTENSIONS["length"]] == pytest.approx(12, abs=0.5)
         assert set(data["verb"]["display"]) == {"fr-FR", "en-US"}
         assert TIMESTAMP.match(data["timestamp"]), data["timestamp"]
+    # Each verb carries the extensions of its example in docs/xapi-profile.md.
+    documented = documented_extension_keys()
+    for row in statements:
+        context = set(row.data["context"]["extensions"])
+        result = set(row.data.get("result", {}).get("extensions", {}))
+        assert (context, result) == documented[row.verb_id], row.verb_id
     by_verb = {row.verb_id: row.data for row in statements}
     initialized = by_verb[VERBS["initialized"][0]]["context"]["extensions"]
     assert initialized[EXTENSIONS["completion-threshold"]] == 0.95
