@@ -432,8 +432,31 @@ def test_more_is_signed_and_expires(xapi, settings):
 
     from django.utils import timezone
 
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert xapi.get(params={"more": token}).status_code == 200
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert xapi.get(params={"more": token}).status_code == 400
+
+
+def test_more_pages_by_key_without_offset(xapi):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(4):
+        xapi.post(make_statement())
+    more = xapi.get(params={"limit": "1"}).json()["more"]
+    token = parse_qs(urlsplit(more).query)["more"][0]
+    with CaptureQueriesContext(connection) as queries:
+        assert len(xapi.get(params={"more": token}).json()["statements"]) == 1
+    statement_queries = [q["sql"] for q in queries.captured_queries if "learning_records_statement" in q["sql"]]
+    assert statement_queries and not any("OFFSET" in sql.upper() for sql in statement_queries)
+
+
+def test_errors_carry_cors_and_version_headers(client):
+    response = client.get("/xapi/statements", headers={"X-Experience-API-Version": "1.0.3"})
+    assert response.status_code == 401
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["X-Experience-API-Version"] == "1.0.3"
 
 
 def test_paging_query_count_does_not_grow(xapi, django_assert_max_num_queries):
