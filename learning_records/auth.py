@@ -11,13 +11,16 @@ import base64
 import binascii
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .models import Credential
 
 REALM = 'Basic realm="PassInnov xAPI", charset="UTF-8"'
 LAST_USED_PRECISION = timedelta(minutes=5)
+VERIFIED_TTL = 300  # seconds
 
 
 class ApiError(Exception):
@@ -68,10 +71,29 @@ def parse_basic(header):
     return key, secret
 
 
+def verified_cache_key(credential, secret):
+    """Cache key proving that `secret` matched this credential's current hash (an HMAC: no secret stored)."""
+    material = f"{credential.key}\0{secret}\0{credential.secret_hash}"
+    return "learning_records:auth:" + salted_hmac("learning_records.auth", material, algorithm="sha256").hexdigest()
+
+
+def check_secret(credential, secret):
+    """Django's password hashers are deliberately slow (~0.3 s): an API client sends its secret with every
+    request, so a successful check is remembered for VERIFIED_TTL (keyed by an HMAC of key, secret and
+    stored hash: a new secret or a deactivated credential is never served from the cache)."""
+    cache_key = verified_cache_key(credential, secret)
+    if cache.get(cache_key):
+        return True
+    if credential.check_secret(secret):
+        cache.set(cache_key, True, VERIFIED_TTL)
+        return True
+    return False
+
+
 def authenticate_basic(header):
     key, secret = parse_basic(header)
     credential = Credential.objects.filter(key=key, active=True).first()
-    if credential is None or not credential.check_secret(secret):
+    if credential is None or not check_secret(credential, secret):
         raise unauthorized("wrong key or secret")
     now = timezone.now()
     if credential.last_used_at is None or now - credential.last_used_at > LAST_USED_PRECISION:

@@ -90,6 +90,22 @@ def test_inactive_credential_is_refused(client, make_credential):
     assert XapiClient(client, credential, secret).get().status_code == 401
 
 
+def test_verified_secrets_are_cached_but_never_for_a_wrong_secret_or_inactive_credential(client, make_credential):
+    from .conftest import XapiClient
+
+    credential, secret = make_credential()
+    assert XapiClient(client, credential, secret).get().status_code == 200
+    assert XapiClient(client, credential, secret + "x").get().status_code == 401
+    credential.active = False
+    credential.save()
+    assert XapiClient(client, credential, secret).get().status_code == 401
+    credential.active = True
+    new_secret = credential.set_secret()
+    credential.save()
+    assert XapiClient(client, credential, secret).get().status_code == 401
+    assert XapiClient(client, credential, new_secret).get().status_code == 200
+
+
 def test_scopes_give_403(xapi_for):
     reader = xapi_for(scopes=["statements/read"])
     assert reader.get().status_code == 200
