@@ -29,7 +29,7 @@ def ralph_endpoint(endpoint, ralph):
     endpoint.statements_url = ralph.statements_url
     endpoint.username, endpoint.password = USERNAME, PASSWORD
     endpoint.batch_size = 100
-    endpoint.timeout = 10
+    endpoint.timeout = 60  # generous: CI machines are shared; the hung-LRS test covers the timeout itself
     endpoint.save()
     return endpoint
 
