@@ -22,7 +22,7 @@ VIDEO = "document.querySelector('video[data-xapi-activity]')"
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")
 
 
-def wait_for(predicate, timeout=10, message="condition not met"):
+def wait_for(predicate, timeout=15, message="condition not met"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = predicate()
@@ -55,13 +55,15 @@ def test_player_sends_video_profile_statements_that_never_complete_the_module(pa
     lost = wait_for(lambda: len(queued(page)) == 2 and queued(page), message="terminated was not kept")
     assert [item["verb"]["id"] for item in lost] == [VERBS["initialized"][0], VERBS["terminated"][0]]
     assert not mine.exists()
+    page.goto("/")  # a page without player: no retry is pending any more
 
     # 2. The network is back: the next video page sends what was kept, once.
+    page.unroute("**/xapi/statements")
+    assert len(queued(page)) == 2
     errors, answers = [], []
     page.on("console", lambda message: errors.append(message.text) if message.type in ("error", "warning") else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("response", lambda response: "/xapi/statements" in response.url and answers.append(response.status))
-    page.unroute("**/xapi/statements")
     page.goto(url)
     lost_ids = {item["id"] for item in lost}
     wait_for(lambda: mine.filter(statement_id__in=lost_ids).count() == 2, message="the kept statements were not sent")
@@ -74,7 +76,7 @@ def test_player_sends_video_profile_statements_that_never_complete_the_module(pa
     page.evaluate(f"() => {{ {VIDEO}.currentTime = 1; }}")
     page.wait_for_function(f"() => !{VIDEO}.seeking")
     page.evaluate(f"() => {VIDEO}.play()")
-    page.wait_for_function(f"() => {VIDEO}.ended", timeout=10000)
+    page.wait_for_function(f"() => {VIDEO}.ended", timeout=20000)
     page.wait_for_function(f"() => !sessionStorage.getItem('{QUEUE_KEY}')")
     # Leaving the page sends `terminated` (fetch keepalive on pagehide).
     page.goto("/")
@@ -115,7 +117,8 @@ def test_player_sends_video_profile_statements_that_never_complete_the_module(pa
     assert initialized[EXTENSIONS["cc-enabled"]] is True and initialized[EXTENSIONS["cc-subtitle-lang"]] == "fr"
     assert initialized[EXTENSIONS["speed"]] == "1x"
     seeked = by_verb[VERBS["seeked"][0]]["result"]["extensions"]
-    assert seeked[EXTENSIONS["time-from"]] > 3 and seeked[EXTENSIONS["time-to"]] == 1
+    # Back to 1 s (a browser may land on the previous key frame of the small demo WebM).
+    assert seeked[EXTENSIONS["time-from"]] > 3 and seeked[EXTENSIONS["time-to"]] <= 1
     completed = by_verb[VERBS["completed"][0]]["result"]
     assert completed["completion"] is True and completed["duration"].startswith("PT")
     assert completed["extensions"][EXTENSIONS["progress"]] >= 0.95
