@@ -20,7 +20,9 @@
   var QUEUE_KEY = "passinnov.xapi-video.queue";
   var MAX_ATTEMPTS = 5;
   var FIRST_RETRY_MS = 1000;
-  var BATCH_SIZE = 20; // keeps a keepalive request under the browsers' 64 kB budget
+  var BATCH_SIZE = 50;
+  var LEAVING_BATCH_SIZE = 10; // keeps a keepalive request under the browsers' 64 kB budget
+  var MAX_KEPT = 1000; // beyond that (hours without an answer), the oldest statements are given up
 
   var configNode = document.getElementById("video-xapi-config");
   if (!configNode || !window.fetch) return;
@@ -136,7 +138,7 @@
 
   function flush(leaving) {
     if (!queue.length || (inFlight && !leaving)) return;
-    var batch = queue.slice(0, BATCH_SIZE);
+    var batch = queue.slice(0, leaving ? LEAVING_BATCH_SIZE : BATCH_SIZE);
     var ids = batch.map(function (statement) {
       return statement.id;
     });
@@ -181,6 +183,10 @@
 
   function enqueue(statement) {
     queue.push(statement);
+    if (queue.length > MAX_KEPT) {
+      window.console.warn("xAPI: too many statements waiting, the oldest are given up");
+      queue = queue.slice(queue.length - MAX_KEPT);
+    }
     saveQueue();
     if (!retryTimer) {
       failures = 0;
