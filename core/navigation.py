@@ -5,10 +5,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from wagtail.models import Page, Site
 
+from accounts.roles import user_has_role
 from core.models import SiteSettings
 
-# Application views that belong in the main navigation, after the editorial sections.
-APP_NAV_ITEMS = [("mon_parcours:index", gettext_noop("My path"))]
+# Application views that belong in the main navigation, after the editorial sections: (url name, label,
+# roles that see it; None = every signed-in user).
+APP_NAV_ITEMS = [
+    ("mon_parcours:index", gettext_noop("My path"), None),
+    ("training_sessions:facilitator_home", gettext_noop("My facilitation"), ("facilitators", "training")),
+    ("pilotage:dashboard", gettext_noop("Steering"), ("training", "administrators")),
+]
 
 
 def _is_current(request_path, url):
@@ -28,7 +34,9 @@ def build_chrome(request):
         for page in Page.objects.live().in_menu().child_of(root).only("id", "title", "url_path", "depth", "path"):
             url = page.get_url(request=request)
             menu.append({"label": page.title, "url": url, "current": _is_current(request.path, url)})
-    for url_name, label in APP_NAV_ITEMS:
+    for url_name, label, roles in APP_NAV_ITEMS:
+        if roles and not any(user_has_role(request.user, role) for role in roles):
+            continue
         try:
             url = reverse(url_name)
         except NoReverseMatch:

@@ -61,3 +61,21 @@ def test_home_page_query_count_is_bounded(agent_client, django_assert_max_num_qu
     agent_client.get("/")  # warm caches (site root paths)
     with django_assert_max_num_queries(25):
         assert agent_client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "username, visible, hidden",
+    [
+        ("agent", ["Mon parcours"], ["Mes animations", "Pilotage"]),
+        ("animateur", ["Mon parcours", "Mes animations"], ["Pilotage"]),
+        ("formation", ["Mon parcours", "Mes animations", "Pilotage"], []),
+        ("admin", ["Mon parcours", "Pilotage"], ["Mes animations"]),
+    ],
+)
+def test_navigation_shows_each_role_its_areas(client_for, username, visible, hidden):
+    html = unescape(client_for(username).get("/").content.decode())
+    nav = html.split('id="navigation"', 1)[1].split("</nav>", 1)[0]
+    for label in visible:
+        assert f">{label}</a>" in nav
+    for label in hidden:
+        assert f">{label}</a>" not in nav
