@@ -19,6 +19,10 @@ pytestmark = pytest.mark.browser
 
 QUEUE_KEY = "passinnov.xapi-video.queue"
 VIDEO = "document.querySelector('video[data-xapi-activity]')"
+SET_VISIBILITY = """(state) => {
+    Object.defineProperty(document, "visibilityState", {value: state, configurable: true});
+    document.dispatchEvent(new Event("visibilitychange"));
+}"""
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")
 
 
@@ -78,13 +82,30 @@ def test_player_sends_video_profile_statements_that_never_complete_the_module(pa
     page.evaluate(f"() => {VIDEO}.play()")
     page.wait_for_function(f"() => {VIDEO}.ended", timeout=20000)
     page.wait_for_function(f"() => !sessionStorage.getItem('{QUEUE_KEY}')")
+    terminated, initialized = VERBS["terminated"][0], VERBS["initialized"][0]
+    earlier = [lost[0]["context"]["registration"]]
+
+    # 4. The tab is hidden: `terminated` ends the session; shown again: a new session starts.
+    page.evaluate(SET_VISIBILITY, "hidden")
+    page.wait_for_function(f"() => !sessionStorage.getItem('{QUEUE_KEY}')")
+    registration = wait_for(
+        lambda: mine.filter(verb_id=terminated).exclude(registration__in=earlier).first(),
+        message="terminated was not sent when the page was hidden",
+    ).registration
+    page.evaluate(SET_VISIBILITY, "visible")
+    registration_two = wait_for(
+        lambda: mine.filter(verb_id=initialized).exclude(registration__in=[*earlier, registration]).first(),
+        message="no new session when the page was shown again",
+    ).registration
     # Leaving the page sends `terminated` (fetch keepalive on pagehide).
     page.goto("/")
-    session_two = wait_for(
-        lambda: mine.filter(verb_id=VERBS["terminated"][0]).exclude(registration=lost[0]["context"]["registration"]),
+    wait_for(
+        lambda: mine.filter(verb_id=terminated, registration=registration_two).exists(),
         message="terminated was not sent when leaving the page",
     )
-    registration = session_two.get().registration
+    second = list(mine.filter(registration=registration_two).order_by("stored"))
+    assert [row.verb_id for row in second] == [initialized, terminated]
+    assert second[1].data["result"]["extensions"][EXTENSIONS["progress"]] == 0
 
     statements = list(mine.filter(registration=registration).order_by("stored"))
     verbs = [row.verb_id for row in statements]

@@ -108,6 +108,7 @@
 
   var queue = loadQueue();
   var inFlight = false;
+  var inFlightIds = [];
   var failures = 0;
   var retryTimer = null;
 
@@ -138,11 +139,24 @@
 
   function flush(leaving) {
     if (!queue.length || (inFlight && !leaving)) return;
-    var batch = queue.slice(0, leaving ? LEAVING_BATCH_SIZE : BATCH_SIZE);
+    // Never the same statement in two requests at once: a request still running keeps its statements.
+    var batch = queue
+      .filter(function (statement) {
+        return inFlightIds.indexOf(statement.id) === -1;
+      })
+      .slice(0, leaving ? LEAVING_BATCH_SIZE : BATCH_SIZE);
+    if (!batch.length) return;
     var ids = batch.map(function (statement) {
       return statement.id;
     });
     inFlight = true;
+    inFlightIds = inFlightIds.concat(ids);
+    function done() {
+      inFlightIds = inFlightIds.filter(function (id) {
+        return ids.indexOf(id) === -1;
+      });
+      inFlight = inFlightIds.length > 0;
+    }
     window
       .fetch(config.endpoint, {
         method: "POST",
@@ -157,7 +171,7 @@
       })
       .then(
         function (response) {
-          inFlight = false;
+          done();
           if (response.ok) {
             failures = 0;
             forget(ids);
@@ -175,20 +189,22 @@
           }
         },
         function () {
-          inFlight = false;
+          done();
           scheduleRetry();
         }
       );
   }
 
-  function enqueue(statement) {
+  function enqueue(statement, leaving) {
     queue.push(statement);
     if (queue.length > MAX_KEPT) {
       window.console.warn("xAPI: too many statements waiting, the oldest are given up");
       queue = queue.slice(queue.length - MAX_KEPT);
     }
     saveQueue();
-    if (!retryTimer) {
+    if (leaving) {
+      flush(true); // keepalive: the request outlives the page
+    } else if (!retryTimer) {
       failures = 0;
       flush(false);
     }
@@ -281,7 +297,7 @@
     return extensions;
   }
 
-  function send(verb, result, extraContext) {
+  function send(verb, result, extraContext, leaving) {
     var statement = {
       id: uuid(),
       actor: config.actor,
@@ -297,7 +313,7 @@
       timestamp: timestamp(),
     };
     if (result) statement.result = result;
-    enqueue(statement);
+    enqueue(statement, leaving);
   }
 
   function startSession() {
@@ -350,32 +366,33 @@
     };
   }
 
-  function complete() {
+  function complete(leaving) {
     if (session.completed) return;
     session.completed = true;
     send(
       "completed",
       { completion: true, duration: duration(watchedSeconds()), extensions: resultExtensions(progressResult()) },
-      { "completion-threshold": config.completionThreshold }
+      { "completion-threshold": config.completionThreshold },
+      leaving
     );
   }
 
-  function checkCompletion() {
-    if (!session.completed && length() && progress() >= config.completionThreshold) complete();
+  function checkCompletion(leaving) {
+    if (!session.completed && length() && progress() >= config.completionThreshold) complete(leaving);
   }
 
   function terminate() {
     if (!session) return;
     if (!video.paused && !video.seeking) lastTime = video.currentTime;
     closeSegment(lastTime);
-    checkCompletion();
+    checkCompletion(true);
     send(
       "terminated",
       { extensions: resultExtensions(progressResult()) },
-      { "completion-threshold": config.completionThreshold }
+      { "completion-threshold": config.completionThreshold },
+      true
     );
     session = null;
-    flush(true);
   }
 
   function resume() {
