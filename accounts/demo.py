@@ -12,6 +12,8 @@ DEMO_PASSWORD = "passinnov-demo"
 # username, first name, last name, role, directorate acronym, site name, superuser
 DEMO_ACCOUNTS = [
     ("agent", "Camille", "Martin", "agents", "DGFiP", "Lyon – Cité administrative", False),
+    # An agent further along the path (see training_sessions.demo: one attendance left to mark).
+    ("agent2", "Léa", "Fournier", "agents", "DGE", "Paris – Bercy", False),
     ("redacteur", "Louis", "Bernard", "editors", "SG", "Paris – Bercy", False),
     ("moderateur", "Inès", "Petit", "moderators", "SG", "Paris – Bercy", False),
     ("animateur", "Hugo", "Moreau", "facilitators", "SG", "Paris – Bercy", False),

@@ -366,5 +366,75 @@ def load(stdout=None):
             elif not is_entry and f_index == 0:
                 group = [a for a in completed_entry if a.pk not in past_participants][m_index % 3 :][:5]
                 _future_registrations(session, group, [])
+    _advanced_agent_journey(modules, entry, sites, facilitators, animateur, organisations, completed_entry)
     if stdout is not None:
         stdout.write(f"Demo sessions: {Session.objects.count()}")
+
+
+def _attended(session, user):
+    """`user` registered for and attended a past `session` (idempotent), with the statements of both."""
+    values = {
+        "status": Registration.Status.REGISTERED,
+        "created_at": session.start - timedelta(days=15),
+        "registration_uuid": _stable_uuid("registration", session.activity_uuid, user.username),
+        "reminder_sent_at": session.start - timedelta(days=2),
+    }
+    registration, created = Registration.objects.get_or_create(session=session, user=user, defaults=values)
+    if not created:
+        return registration
+    lead = session.lead_facilitation
+    events.registered(user, session, registration.registration_uuid, timestamp=values["created_at"])
+    attended = events.attended(
+        user,
+        session,
+        registration.registration_uuid,
+        instructor=lead.user if lead else None,
+        duration=session.duration,
+        timestamp=session.end,
+    )
+    completed = events.completed(user, session.module, registration.registration_uuid, timestamp=session.end)
+    registration.attendance = Registration.Attendance.PRESENT
+    registration.attendance_marked_by = lead.user if lead else None
+    registration.attendance_marked_at = session.end
+    registration.attended_statement_id = attended.statement_id
+    registration.completed_statement_id = completed.statement_id
+    registration.evaluation_requested_at = session.end
+    registration.save()
+    return registration
+
+
+def _advanced_agent_journey(modules, entry, sites, facilitators, animateur, organisations, completed_entry):
+    """The demo account "agent2" has attended the entry module and two others; the session of a third took
+    place yesterday, led by "animateur", whose attendance list is still to be marked. Marking agent2 present
+    completes the PassInnov badge's rule (entry module + 3 others) live, as a facilitator would."""
+    User = get_user_model()
+    agent2 = User.objects.filter(username="agent2").first()
+    others = [m for m in modules if m != entry]
+    if agent2 is None or entry is None or len(others) < 3 or animateur is None:
+        return
+    done = [
+        Session.objects.get(activity_uuid=_stable_uuid("session", entry.activity_uuid, "past-3")),
+        *(Session.objects.get(activity_uuid=_stable_uuid("session", m.activity_uuid, "past-1")) for m in others[:2]),
+    ]
+    for session in done:
+        _attended(session, agent2)
+    bercy = next((site for site in sites if site.name == "Paris – Bercy"), sites[0])
+    yesterday, created = _session(
+        others[2], "journey-yesterday", -1, 14, bercy, 12, "internal", 0, facilitators, animateur, organisations
+    )
+    if created:
+        participants = [agent2, *completed_entry[:3]]
+        for position, user in enumerate(participants):
+            registered_at = yesterday.start - timedelta(days=12 - position)
+            registration, reg_created = Registration.objects.get_or_create(
+                session=yesterday,
+                user=user,
+                defaults={
+                    "status": Registration.Status.REGISTERED,
+                    "created_at": registered_at,
+                    "registration_uuid": _stable_uuid("registration", yesterday.activity_uuid, user.username),
+                    "reminder_sent_at": yesterday.start - timedelta(days=2),
+                },
+            )
+            if reg_created:
+                events.registered(user, yesterday, registration.registration_uuid, timestamp=registered_at)

@@ -144,6 +144,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DSFR_USE_INTEGRITY_CHECKSUMS = False
+DSFR_MARK_OPTIONAL_FIELDS = True  # the DSFR now marks optional fields rather than required ones
 
 # Uploaded files (documents, images, videos) are private: only core.views.protected_media serves them,
 # to signed-in users. In production the web server serves them through X-Accel-Redirect (see README).
