@@ -18,33 +18,18 @@ PAGE_PERMISSIONS = {
 }
 
 
-# Collection permissions (Wagtail checks images, documents and media per collection, not per model): granted on
-# the root collection, so editors can upload and choose files for their pages.
-COLLECTION_PERMISSIONS = {
-    "editors": [
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
-        "wagtailmedia.add_media",
-        "wagtailmedia.change_media",
-    ],
-    "moderators": [
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
-        "wagtailimages.delete_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
-        "wagtaildocs.delete_document",
-        "wagtailmedia.add_media",
-        "wagtailmedia.change_media",
-        "wagtailmedia.delete_media",
-    ],
-}
+# Wagtail checks images, documents and media per collection, not per model: the collection-scoped part of each
+# role's permissions (declared once, in accounts.roles) is granted on the root collection.
+COLLECTION_APPS = ("wagtailimages", "wagtaildocs", "wagtailmedia")
+
+
+def collection_permissions():
+    from accounts.roles import BASE_PERMISSIONS
+
+    return {
+        role: [key for key in BASE_PERMISSIONS[role] if key.split(".")[0] in COLLECTION_APPS]
+        for role in ("editors", "moderators")
+    }
 
 
 def _tree_top():
@@ -92,14 +77,15 @@ def ensure_editorial_workflow():
 
     root_collection = Collection.get_first_root_node()
     if root_collection is not None:
-        wanted = {key for keys in COLLECTION_PERMISSIONS.values() for key in keys}
+        by_role = collection_permissions()
+        wanted = {key for keys in by_role.values() for key in keys}
         by_key = {
             f"{p.content_type.app_label}.{p.codename}": p
             for p in Permission.objects.select_related("content_type").filter(
                 codename__in={key.split(".")[1] for key in wanted}
             )
         }
-        for role, keys in COLLECTION_PERMISSIONS.items():
+        for role, keys in by_role.items():
             for key in keys:
                 if key in by_key:
                     GroupCollectionPermission.objects.get_or_create(
