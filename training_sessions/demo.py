@@ -85,7 +85,7 @@ LAST_NAMES = [
     "Henry",
     "Roussel",
 ]
-DIRECTORATES = ["DGFiP", "DGDDI", "DGE", "DGT", "INSEE", "SG", "DGCCRF"]
+DIRECTORATES = ["DGFiP", "DGDDI", "DGE", "DG Trésor", "INSEE", "SG", "DGCCRF"]
 
 # Trained agents (completed the entry module in the past) and newcomers (fill the future sessions).
 TRAINED_AGENTS = 24

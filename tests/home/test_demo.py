@@ -61,3 +61,10 @@ def test_every_demo_page_renders_for_the_agent(agent_client):
     for page in Page.objects.live().filter(depth__gt=1).specific():
         response = agent_client.get(page.url)
         assert response.status_code == 200, f"{page.url} answered {response.status_code}"
+
+
+def test_every_demo_agent_has_a_directorate_and_a_site(django_user_model):
+    agents = django_user_model.objects.filter(username__startswith="demo.agent")
+    assert agents.exists()
+    assert not agents.filter(directorate__isnull=True).exists()
+    assert not agents.filter(work_location__isnull=True).exists()
