@@ -24,17 +24,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 HTTP_TIMEOUT = 120  # seconds, for every request the benchmarks send
-DEFAULT_PORTS = range(8211, 8220)
 
 
-def setup_django():
+def _ports():
+    """Ports the benchmarks may use on 127.0.0.1: BENCH_PORTS="first-last" (default 8211-8219)."""
+    first, _sep, last = os.environ.get("BENCH_PORTS", "8211-8219").partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+DEFAULT_PORTS = _ports()
+
+
+def setup_django(settings_module="cms.settings.production"):
     """Production settings (DEBUG off), with what a local run needs; returns the environment for gunicorn."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("The benchmarks need PostgreSQL: DATABASE_URL=postgres://postgres@127.0.0.1:5432/passinnov_bench")
     if "bench" not in urlsplit(url).path:
         sys.exit("DATABASE_URL must name a scratch database containing 'bench': the benchmarks empty its statements.")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cms.settings.production"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(48))
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
@@ -93,15 +101,15 @@ def free_port(ports=DEFAULT_PORTS):
 
 
 @contextmanager
-def gunicorn(env, workers, port=None):
-    """gunicorn serving cms.wsgi on 127.0.0.1 (sync workers); yields the base URL, stops it afterwards."""
+def gunicorn(env, workers, port=None, threads=1):
+    """gunicorn serving cms.wsgi on 127.0.0.1 (sync workers, or gthread when threads > 1); yields the base URL."""
     import requests
 
     port = port or free_port()
     process = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"), "cms.wsgi:application", "--bind", f"127.0.0.1:{port}",
-            "--workers", str(workers), "--timeout", "120", "--log-level", "warning",
+            "--workers", str(workers), "--threads", str(threads), "--timeout", "120", "--log-level", "warning",
         ],
         cwd=ROOT, env=env,
     )  # fmt: skip

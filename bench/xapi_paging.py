@@ -58,7 +58,8 @@ def template():
     return json.dumps(statement, ensure_ascii=False, separators=(",", ":")), statement
 
 
-def fill(count):
+def fill(count, append=False, quiet=False):
+    """Insert `count` statements in SQL (and their `verb` index rows); empty the store first unless `append`."""
     from django.db import connection, transaction
 
     from learning_records.models import Statement, StatementIndexEntry, index_key
@@ -73,11 +74,17 @@ def fill(count):
     actual = {field.column for field in Statement._meta.concrete_fields}
     if actual != expected:
         raise SystemExit(f"the Statement model changed ({sorted(actual ^ expected)}): update bench/xapi_paging.py")
-    empty_statement_tables()
+    if append:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+            base = cursor.fetchone()[0]
+    else:
+        empty_statement_tables()
+        base = 0
     chunk = 100_000
     started = time.perf_counter()
-    for first in range(1, count + 1, chunk):
-        last = min(first + chunk - 1, count)
+    for first in range(base + 1, base + count + 1, chunk):
+        last = min(first + chunk - 1, base + count)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -104,15 +111,18 @@ def fill(count):
                     "last": last,
                 },
             )
-        print(f"  {last:>9} statements", flush=True)
+        if not quiet:
+            print(f"  {last - base:>9} statements", flush=True)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {index_table} (statement_id, kind, key, stored) SELECT id, 'verb', %s, stored FROM {table}",
-            [index_key("verb", statement["verb"]["id"])],
+            f"INSERT INTO {index_table} (statement_id, kind, key, stored) "
+            f"SELECT id, 'verb', %s, stored FROM {table} WHERE id > %s",
+            [index_key("verb", statement["verb"]["id"]), base],
         )
         cursor.execute(f"ANALYZE {table}")
         cursor.execute(f"ANALYZE {index_table}")
-    print(f"  filled in {time.perf_counter() - started:.0f} s", flush=True)
+    if not quiet:
+        print(f"  filled in {time.perf_counter() - started:.0f} s", flush=True)
     return statement["verb"]["id"]
 
 
