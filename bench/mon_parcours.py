@@ -23,6 +23,8 @@ import time
 from common import print_machine, setup_django, summary
 from pages import configure, prepare
 
+STATEMENT_TABLE = '"learning_records_statement'  # the store's tables: statements and their index rows
+
 
 def statement_count():
     from learning_records.models import Statement
@@ -65,13 +67,14 @@ def measure(user, client, module, renders, stores):
     if response.status_code != 200:
         raise SystemExit(f"/mon-parcours/: HTTP {response.status_code}")
     render_queries = len(queries)
+    statement_queries = [q for q in queries.captured_queries if STATEMENT_TABLE in q["sql"]]
     render_times = []
     for _ in range(renders):
         started = time.perf_counter()
         client.get("/mon-parcours/")
         render_times.append(time.perf_counter() - started)
 
-    def store_once():
+    def store_once(record=False):
         with transaction.atomic():
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
@@ -80,10 +83,12 @@ def measure(user, client, module, renders, stores):
             status = Progress.objects.get(user=user, module=module).status
             awards = BadgeAward.objects.filter(user=user, revoked=False).count()
             transaction.set_rollback(True)
+        if record:
+            statement_queries.extend(q for q in queries.captured_queries if STATEMENT_TABLE in q["sql"])
         return elapsed, status, awards, len(queries)
 
     awards_before = BadgeAward.objects.filter(user=user, revoked=False).count()
-    _elapsed, status, awards, store_queries = store_once()
+    _elapsed, status, awards, store_queries = store_once(record=True)
     if status != Progress.Status.COMPLETED:
         raise SystemExit(f"the completed statement did not complete the module (status {status})")
     store_times = [store_once()[0] for _ in range(stores)]
@@ -91,6 +96,7 @@ def measure(user, client, module, renders, stores):
         "render": (render_queries, summary(render_times)),
         "store": (store_queries, summary(store_times)),
         "badges": (awards_before, awards),
+        "statement queries": statement_queries,  # those of one render and one store
     }
 
 
@@ -139,6 +145,10 @@ def main():
             )
         before, after = figures["badges"]
         print(f"{'':>10}  badges of agent2: {before} before the completed statement, {after} with it")
+    for size, figures in results.items():
+        print(f"\nqueries on the statement tables at {size:,} statements (one render, one store), with their time:")
+        for query in figures["statement queries"]:
+            print(f"  {float(query['time']) * 1000:6.1f} ms  {query['sql'][:150]}")
 
 
 if __name__ == "__main__":
