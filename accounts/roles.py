@@ -119,13 +119,16 @@ def sync_roles():
     return groups
 
 
-def sync_roles_after_migrate(sender, **kwargs):
-    # post_migrate is sent once per app that has models, in INSTALLED_APPS order, and permissions are created
-    # app by app: sync on the last such app's signal, when every permission exists.
+def is_last_migrated_app(sender):
+    """post_migrate is sent once per app that has models, in INSTALLED_APPS order, and permissions are created
+    app by app: receivers that need every permission act on the last such app's signal."""
     with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
-    if sender.label != with_models[-1].label:
-        return
-    sync_roles()
+    return sender.label == with_models[-1].label
+
+
+def sync_roles_after_migrate(sender, **kwargs):
+    if is_last_migrated_app(sender):
+        sync_roles()
 
 
 def group_for(role):

@@ -12,20 +12,16 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import StepBlock
+from home.models import ListingPage
 from learning_records.activities import XapiActivityMixin
 
 FICHES_PER_PAGE = 12
 
 
-class FicheIndexPage(Page):
+class FicheIndexPage(ListingPage):
     """The fiches pratiques listing, with filters (tag, theme, duration, group size)."""
 
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
     subpage_types = ["fiches.FichePage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("fiches listing")

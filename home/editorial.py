@@ -4,7 +4,6 @@ permissions.
 Idempotent; run after every migrate (see HomeConfig.ready) and by the demo loader once the home page exists.
 """
 
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -103,9 +102,7 @@ def ensure_editorial_workflow():
 
 
 def ensure_after_migrate(sender, **kwargs):
-    # post_migrate is sent per app with models, in INSTALLED_APPS order, and permissions are created app by
-    # app: act on the last such app's signal, when every permission exists.
-    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
-    if sender.label != last.label:
-        return
-    ensure_editorial_workflow()
+    from accounts.roles import is_last_migrated_app
+
+    if is_last_migrated_app(sender):
+        ensure_editorial_workflow()

@@ -10,6 +10,19 @@ from home.blocks import StandardBodyBlock
 LATEST_FICHES = 3
 
 
+class ListingPage(Page):
+    """A section's single listing page, directly under the home page (fiches, videos, testimonials)."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+
 class HomePage(Page):
     """The intranet's front page: what PassInnov is, the entry module, latest fiches, a testimonial, a video."""
 

@@ -7,17 +7,13 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
+from home.models import ListingPage
 from home.webvtt import validate_webvtt_document
 from learning_records.activities import XapiActivityMixin
 
 
-class VideoIndexPage(Page):
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
+class VideoIndexPage(ListingPage):
     subpage_types = ["videos.VideoPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("videos listing")
@@ -113,13 +109,8 @@ class VideoPage(XapiActivityMixin, Page):
         return self.summary
 
 
-class TestimonialIndexPage(Page):
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
+class TestimonialIndexPage(ListingPage):
     subpage_types = ["videos.TestimonialPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("testimonials listing")
