@@ -1,5 +1,9 @@
 """Reference data shared by every part of the intranet, and the site-wide header/footer setting."""
 
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -7,13 +11,68 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.search import index
 
 
+def normalised_words(text):
+    """Lower-case words without accents: "DGFiP / Bureau RH-1A" -> ["dgfip", "bureau", "rh", "1a"]."""
+    plain = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().casefold()
+    return re.findall(r"[a-z0-9]+", plain)
+
+
+def contains_words(words, part):
+    return bool(part) and any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+def siret_digits(value):
+    return re.sub(r"\D", "", value or "")
+
+
+def validate_sirets(value):
+    for line in value.splitlines():
+        if line.strip() and len(siret_digits(line)) != 14:
+            raise ValidationError(_("“%(line)s” is not a SIRET (14 digits)."), params={"line": line.strip()})
+
+
+class DirectorateQuerySet(models.QuerySet):
+    def matching_organisation(self, *, siret="", unit=""):
+        """The directorate an identity provider's organisation claims designate, or None when unsure.
+
+        A SIRET listed on a directorate decides. Otherwise the organisational unit (free text such as
+        "DGFiP / Service des ressources humaines") designates a directorate when it contains its acronym as
+        a word or its full name; when it names none, or more than one, the answer is None.
+        """
+        directorates = list(self)
+        digits = siret_digits(siret)
+        if len(digits) == 14:
+            for directorate in directorates:
+                if digits in directorate.siret_list:
+                    return directorate
+        words = normalised_words(unit)
+        found = [
+            directorate
+            for directorate in directorates
+            if contains_words(words, normalised_words(directorate.acronym))
+            or contains_words(words, normalised_words(directorate.name))
+        ]
+        return found[0] if len(found) == 1 else None
+
+
 class Directorate(index.Indexed, models.Model):
     """A directorate of the ministry (DGFiP, DGE…); agents and statistics refer to it."""
 
     acronym = models.CharField(_("acronym"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=255)
+    sirets = models.TextField(
+        _("SIRET numbers"),
+        blank=True,
+        validators=[validate_sirets],
+        help_text=_(
+            "One per line: the establishments whose agents belong to this directorate. An agent signing in "
+            "through ProConnect with one of them gets this directorate."
+        ),
+    )
 
-    panels = [FieldPanel("acronym"), FieldPanel("name")]
+    objects = DirectorateQuerySet.as_manager()
+
+    panels = [FieldPanel("acronym"), FieldPanel("name"), FieldPanel("sirets")]
     search_fields = [index.SearchField("acronym"), index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -23,6 +82,10 @@ class Directorate(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.acronym} – {self.name}"
+
+    @property
+    def siret_list(self):
+        return {siret_digits(line) for line in self.sirets.splitlines() if siret_digits(line)}
 
 
 class Location(index.Indexed, models.Model):
