@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from accounts.models import User
-from accounts.roles import ROLE_LABELS, group_for, sync_roles
+from accounts.roles import DEFAULT_ROLE, ROLE_LABELS, group_for, sync_roles
 from core.models import Directorate, Location
 
 DEMO_PASSWORD = "passinnov-demo"
@@ -38,8 +38,8 @@ def load(stdout=None):
             user.set_password(DEMO_PASSWORD)
         user.save()
         groups = [group_for(role)]
-        if role != "agents":
-            groups.append(group_for("agents"))
+        if role != DEFAULT_ROLE:
+            groups.append(group_for(DEFAULT_ROLE))
         user.groups.set(groups)
 
 

@@ -8,6 +8,7 @@ import importlib
 import logging
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
@@ -145,3 +146,22 @@ def user_has_role(user, role):
         cache = set(user.groups.values_list("name", flat=True))
         user._role_names_cache = cache
     return ROLES[role] in cache
+
+
+# Every account is an agent: the demo accounts and the accounts created at a first sign-in through the identity
+# provider get this role; other roles come on top of it.
+DEFAULT_ROLE = "agents"
+
+
+def give_default_role(user):
+    user.groups.add(group_for(DEFAULT_ROLE))
+
+
+def may_sign_in_with_password(user):
+    """Local password sign-in: open to every account, unless PASSINNOV_AGENT_PASSWORD_LOGIN is off; then only
+    administrators keep it (agents sign in through the identity provider). Demo mode keeps it for everyone."""
+    return not password_sign_in_is_restricted() or user_has_role(user, "administrators")
+
+
+def password_sign_in_is_restricted():
+    return not (settings.PASSINNOV_DEMO or settings.PASSINNOV_AGENT_PASSWORD_LOGIN)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
 from accounts.forms import LoginForm, NewPasswordForm, ResetRequestForm
 
 urlpatterns = [
@@ -9,7 +10,13 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", views.logout, name="logout"),
+    # Sign-in through the OpenID Connect provider (ProConnect): the redirect URIs registered with it are
+    # PASSINNOV_BASE_URL + /connexion/oidc/retour/ and + /deconnexion/oidc/retour/ (docs/operations.md).
+    path("connexion/oidc/", views.oidc_login, name="oidc_login"),
+    path("connexion/oidc/retour/", views.oidc_callback, name="oidc_callback"),
+    path("connexion/oidc/direction/", views.oidc_directorate, name="oidc_directorate"),
+    path("deconnexion/oidc/retour/", views.oidc_logout_callback, name="oidc_logout_callback"),
     path(
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(

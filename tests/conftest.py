@@ -2,8 +2,10 @@ import os
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
+from tests.oidc.harness import OpenIDProvider, ProviderAgent, require_provider
 from tests.requirements import CHROMIUM, require_chromium, require_postgres
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there otherwise.
@@ -130,3 +132,47 @@ def signed_in_page(page):
 @pytest.fixture
 def postgres():
     require_postgres()
+
+
+# --- Sign-in through an OpenID Connect provider ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The test OpenID provider (tests/oidc/provider.mjs, configured like ProConnect), once per test run."""
+    provider = OpenIDProvider(require_provider())
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_test_client(oidc_provider):
+    """PassInnov registered with the provider for Django's test client (http://testserver)."""
+    return oidc_provider.register_client("http://testserver")
+
+
+def configure_oidc(settings, provider, client):
+    client_id, client_secret = client
+    settings.PASSINNOV_OIDC_ISSUER = provider.issuer
+    settings.PASSINNOV_OIDC_CLIENT_ID = client_id
+    settings.PASSINNOV_OIDC_CLIENT_SECRET = client_secret
+    settings.PASSINNOV_OIDC_SCOPES = "openid email given_name usual_name uid siret organizational_unit idp_id"
+    settings.PASSINNOV_OIDC_ACR_VALUES = "eidas1"
+    settings.PASSINNOV_OIDC_ALLOWED_EMAIL_DOMAINS = ["finances.gouv.fr"]
+    settings.PASSINNOV_OIDC_PROVIDER_NAME = "ProConnect"
+    settings.PASSINNOV_OIDC_TIMEOUT = 5
+    cache.clear()  # the discovery document and JWKS of another configuration
+    provider.clear_faults()
+
+
+@pytest.fixture
+def oidc(oidc_provider, oidc_test_client, settings):
+    """PassInnov configured with the test provider; yields the provider (faults cleared before and after)."""
+    configure_oidc(settings, oidc_provider, oidc_test_client)
+    yield oidc_provider
+    oidc_provider.clear_faults()
+
+
+@pytest.fixture
+def provider_agent(oidc_provider):
+    return ProviderAgent(oidc_provider)

@@ -123,6 +123,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # A local password, unless PASSINNOV_AGENT_PASSWORD_LOGIN keeps it for administrators (accounts.roles).
+    "accounts.backends.PasswordBackend",
+    # Sessions opened through the OpenID Connect provider below.
+    "accounts.backends.FederatedBackend",
+]
+
+# Sign-in through an OpenID Connect provider: ProConnect (the State's identity federation) or a ministry's own
+# provider. Off while the issuer or the client id is empty. How to register PassInnov: docs/operations.md.
+PASSINNOV_OIDC_ISSUER = os.environ.get("PASSINNOV_OIDC_ISSUER", "")  # discovery at <issuer>/.well-known/…
+PASSINNOV_OIDC_CLIENT_ID = os.environ.get("PASSINNOV_OIDC_CLIENT_ID", "")
+PASSINNOV_OIDC_CLIENT_SECRET = os.environ.get("PASSINNOV_OIDC_CLIENT_SECRET", "")
+PASSINNOV_OIDC_SCOPES = os.environ.get(
+    "PASSINNOV_OIDC_SCOPES", "openid email given_name usual_name siret organizational_unit"
+)
+PASSINNOV_OIDC_ACR_VALUES = os.environ.get("PASSINNOV_OIDC_ACR_VALUES", "")  # e.g. "eidas1"
+PASSINNOV_OIDC_ALLOWED_EMAIL_DOMAINS = env_list("PASSINNOV_OIDC_ALLOWED_EMAIL_DOMAINS")  # empty: any domain
+PASSINNOV_OIDC_PROVIDER_NAME = os.environ.get("PASSINNOV_OIDC_PROVIDER_NAME", "ProConnect")
+PASSINNOV_OIDC_TOKEN_AUTH_METHOD = os.environ.get("PASSINNOV_OIDC_TOKEN_AUTH_METHOD", "client_secret_post")
+PASSINNOV_OIDC_TIMEOUT = float(os.environ.get("PASSINNOV_OIDC_TIMEOUT", "5"))  # seconds, every call
+# Off: agents sign in through the provider only; administrators (and everyone in demo mode) keep a password.
+PASSINNOV_AGENT_PASSWORD_LOGIN = env_bool("PASSINNOV_AGENT_PASSWORD_LOGIN", True)
 
 # Internationalisation: code in English, interface in French.
 LANGUAGE_CODE = "fr-fr"
