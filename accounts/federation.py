@@ -144,4 +144,3 @@ def pending_identity(session):
 
 def forget_pending(session):
     session.pop(PENDING_SESSION_KEY, None)
-

@@ -52,9 +52,7 @@ class SignInError(Exception):
             "your PassInnov password if you have one."
         ),
         "provider_error": _("The identity service did not confirm your identity: the sign-in was cancelled."),
-        "state": _(
-            "This sign-in request has expired or has already been used. Start again from the sign-in page."
-        ),
+        "state": _("This sign-in request has expired or has already been used. Start again from the sign-in page."),
         "token": _("The answer of the identity service could not be verified. Your account was not used."),
         "claims": _("The identity service did not send your email address: PassInnov cannot create your account."),
         "domain": _("Your email address does not give access to PassInnov. Contact the Mission innovation."),

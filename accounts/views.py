@@ -26,7 +26,9 @@ FEDERATED_BACKEND = "accounts.backends.FederatedBackend"
 
 def safe_next(request, url):
     """A same-site destination, or the home page."""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return "/"
 

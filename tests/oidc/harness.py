@@ -14,7 +14,6 @@ import re
 import selectors
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
