@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.sites",
-    "wagtail.users",
+    "accounts.apps.UsersAdminConfig",  # wagtail.users, with how each account signs in
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
