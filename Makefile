@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate demo check lint messages messages-check migrations-check ci clean
+.PHONY: run test install install-dev oidc-provider migrate demo check lint messages messages-check migrations-check ci clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt constraints.txt | 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+## The test OpenID provider's node modules (tests/oidc; needs Node 20 and npm)
+tests/oidc/node_modules/.package-lock.json: tests/oidc/package.json tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+oidc-provider: tests/oidc/node_modules/.package-lock.json
+
 var:
 	mkdir -p var
 
@@ -37,8 +42,9 @@ demo: migrate
 run: demo
 	$(MANAGE) runserver --noreload $(HOST):$(PORT)
 
-## The whole test suite (honours DATABASE_URL)
+## The whole test suite (honours DATABASE_URL); without npm, the tests that need the test OpenID provider skip
 test: install-dev var
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory oidc-provider; else echo "npm not found: the sign-in tests against the test OpenID provider will be skipped"; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install-dev
