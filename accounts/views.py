@@ -45,6 +45,7 @@ def require_enabled():
 
 def open_session(request, user, identity):
     auth_login(request, user, backend=FEDERATED_BACKEND)
+    federation.forget_pending(request.session)
     request.session[ID_TOKEN_SESSION_KEY] = identity.id_token
     logger.info("Account %s signed in through %s", user.pk, identity.issuer)
     return HttpResponseRedirect(safe_next(request, identity.next_url))
@@ -97,7 +98,6 @@ def oidc_directorate(request):
             user = federation.create_account(identity, form.cleaned_data["directorate"])
         except oidc.SignInError as error:
             return refused(request, error)
-        federation.forget_pending(request.session)
         return open_session(request, user, identity)
     return render(request, "accounts/choose_directorate.html", {"form": form, "identity": identity})
 

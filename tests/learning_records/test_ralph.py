@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 from learning_records import statements as xs
 from learning_records.models import Credential, Statement
 from learning_records.store import save_statements
+from tests import processes
 from tests.learning_records.xapi_objects import make_session
 from tests.requirements import missing
 
@@ -106,11 +107,7 @@ def ralph_lrs(ralph_bin):
                 time.sleep(0.3)
             yield url, "passinnov", password, Path(app_dir, "lrs")
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            processes.stop(server)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from tests import processes
 from tests.requirements import missing
 
 PROVIDER_DIR = Path(__file__).resolve().parent
@@ -94,13 +95,7 @@ class OpenIDProvider:
         return self.http.get(f"{self.issuer}/test/counts", timeout=TIMEOUT).json()
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process)
         for stream in (self.process.stdout, self.process.stderr):
             stream.close()
 

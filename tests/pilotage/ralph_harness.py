@@ -10,6 +10,7 @@ from pathlib import Path
 
 import requests
 
+from tests import processes
 from tests.requirements import missing
 
 LAUNCHER = Path(__file__).with_name("ralph_launcher.py")
@@ -94,13 +95,7 @@ class Ralph:
         raise RuntimeError("Ralph did not start within 60 s")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        processes.stop(self.process)
         self.process = None
 
     def stored_records(self):
