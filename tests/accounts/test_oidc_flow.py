@@ -416,3 +416,18 @@ def test_second_creation_of_the_same_identity_returns_the_first_account(oidc):
     before = accounts_snapshot()
     assert federation.create_account(identity, directorate) == first
     assert accounts_snapshot() == before
+
+
+def test_signing_out_of_the_admin_ends_the_provider_session_too(client, oidc, provider_agent):
+    sign_in(client, provider_agent, CAMILLE)
+    page = client.post("/admin/logout/")
+    assert page.status_code == 200
+    assert f'content="0;url={oidc.issuer}/session/end?' in page.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_signing_out_of_the_admin_after_a_password_sign_in_is_wagtails(client_for):
+    client = client_for("admin")
+    response = client.post("/admin/logout/")
+    assert response.status_code == 302 and response["Location"] == "/admin/login/"
+    assert client.get("/admin/").status_code == 302
