@@ -144,3 +144,21 @@ def pending_identity(session):
 
 def forget_pending(session):
     session.pop(PENDING_SESSION_KEY, None)
+
+
+def export_identities(user):
+    """The account's identities at providers, for the agent's personal-data export."""
+    return [
+        {
+            "issuer": identity.issuer,
+            "subject": identity.subject,
+            "first_sign_in": identity.created_at.isoformat(),
+            "last_sign_in": identity.last_sign_in_at.isoformat() if identity.last_sign_in_at else None,
+        }
+        for identity in user.federated_identities.order_by("created_at")
+    ]
+
+
+def forget_identities(user):
+    """Erasure: the provider's identifiers go; a later sign-in of that agent starts a new account."""
+    FederatedIdentity.objects.filter(user=user).delete()

@@ -13,7 +13,8 @@ anonymises everything that identifies the agent:
 - statements of other agents that name them (as instructor) get the account name replaced by the new
   random one, in the parsed statement and its exact text;
 - progress, personal path and trainer counters deleted; badges revoked (reason: erasure) and detached;
-  attestations revoked, detached and emptied; evaluation comments cleared.
+  attestations revoked, detached and emptied; evaluation comments cleared;
+- the account's identities at OpenID Connect providers (ProConnect's `sub`) deleted (accounts.federation).
 """
 
 import json
@@ -23,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import federation
 from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress, TrainerProgress
 
 
@@ -56,6 +58,7 @@ def export(user):
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
             "roles": sorted(user.groups.values_list("name", flat=True)),
+            "identity_providers": federation.export_identities(user),
         },
         "personal_path": [
             {"module": c.module.title, "chosen_at": _iso(c.created_at)}
@@ -218,6 +221,7 @@ def process(erasure_request, by=None, now=None):
         user.groups.clear()
         user.user_permissions.clear()
         _clear_wagtail_profile(user)
+        federation.forget_identities(user)
 
         erasure_request.status = ErasureRequest.Status.DONE
         erasure_request.processed_at = now

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import models
 from django.test import Client
 
+from accounts.models import FederatedIdentity
 from learning_records.models import Credential, Statement
 from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress
 from progress.services import attestations, personal_data
@@ -36,6 +37,7 @@ def person():
     attend(make_user("autre.agent"), make_session(entry_module(), days=-8), instructor=user)
     host(user, make_session(entry_module(), days=-8), "co-facilitator")
     attestations.issue(user, Attestation.Kind.PATH)
+    FederatedIdentity.objects.create(user=user, issuer="https://proconnect.example/api/v2", subject="sub-gaspardin-42")
     return user
 
 
@@ -51,6 +53,7 @@ def test_export_holds_everything_about_the_agent(person, client):
     assert data["evaluations"][0]["comment"].startswith("Merci")
     assert {p["status"] for p in data["progress"]} == {"completed", "planned"}
     assert data["badges"] and data["attestations"] and data["facilitations"]
+    assert [p["subject"] for p in data["profile"]["identity_providers"]] == ["sub-gaspardin-42"]
     own = Statement.objects.filter(actor_account_name=person.xapi_account_name).count()
     assert len(data["statements"]) == own >= 4
 
@@ -84,7 +87,14 @@ def test_after_erasure_no_table_holds_the_agent(person, demo_user):
     done = personal_data.process(erasure, by=demo_user("admin"))
     assert set(done.statement_ids) == own_ids and own_ids
 
-    needles = ["gaspard.unique", "Gaspardin", "Zyxwvutsky", "gaspardin.zyx@finances.gouv.fr", account]
+    needles = [
+        "gaspard.unique",
+        "Gaspardin",
+        "Zyxwvutsky",
+        "gaspardin.zyx@finances.gouv.fr",
+        account,
+        "sub-gaspardin-42",
+    ]
     found = []
     for model in apps.get_models():
         for instance in model._default_manager.all().iterator():
