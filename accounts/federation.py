@@ -123,7 +123,13 @@ def create_account(identity, directorate):
             )
             give_default_role(user)
     except IntegrityError:
-        link = FederatedIdentity.objects.select_related("user").get(issuer=identity.issuer, subject=identity.subject)
+        link = (
+            FederatedIdentity.objects.select_related("user")
+            .filter(issuer=identity.issuer, subject=identity.subject)
+            .first()
+        )
+        if link is None:
+            raise
         return link.user
     logger.info("Account %s created at its first sign-in through %s", user.pk, identity.issuer)
     return user

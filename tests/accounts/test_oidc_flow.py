@@ -155,8 +155,9 @@ def test_unknown_organisation_asks_the_directorate_before_creating_anything(clie
     assert "Votre direction" in html and "Bonjour Paul" in html and 'class="fr-select' in html
     assert "DGFiP – Direction générale des Finances publiques" in html
 
-    refused = client.post("/connexion/oidc/direction/", {"directorate": ""})
-    assert refused.status_code == 200 and "Choisissez votre direction." in refused.content.decode()
+    for bad in ("", "999999", "DGE"):
+        refused = client.post("/connexion/oidc/direction/", {"directorate": bad})
+        assert refused.status_code == 200 and "Choisissez votre direction." in refused.content.decode()
     assert accounts_snapshot() == before
 
     dge = Directorate.objects.get(acronym="DGE")
