@@ -14,6 +14,7 @@ import re
 import selectors
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -41,8 +42,10 @@ def require_provider():
 
 class OpenIDProvider:
     def __init__(self, node):
+        # Its warnings go to a file: a pipe nobody reads would block the provider once full.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
-            [node, str(SCRIPT)], cwd=PROVIDER_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [node, str(SCRIPT)], cwd=PROVIDER_DIR, stdout=subprocess.PIPE, stderr=self.log, text=True
         )
         try:
             self.issuer = self._read_issuer()
@@ -58,7 +61,8 @@ class OpenIDProvider:
             raise RuntimeError(f"the test OpenID provider did not start within {TIMEOUT} s")
         line = self.process.stdout.readline()
         if not line:
-            raise RuntimeError(f"the test OpenID provider exited: {self.process.stderr.read()[-2000:]}")
+            self.log.seek(0)
+            raise RuntimeError(f"the test OpenID provider exited: {self.log.read()[-2000:]}")
         return json.loads(line)["issuer"]
 
     @property
@@ -96,8 +100,8 @@ class OpenIDProvider:
 
     def stop(self):
         processes.stop(self.process)
-        for stream in (self.process.stdout, self.process.stderr):
-            stream.close()
+        self.process.stdout.close()
+        self.log.close()
 
 
 class ProviderAgent:
