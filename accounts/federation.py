@@ -9,7 +9,7 @@ Invariants:
   its role are created in one transaction, or none of them.
 - A first sign-in whose email address is that of exactly one existing account joins that account (as
   ProConnect recommends: its `sub` differs for each identity provider the agent goes through) instead of
-  creating a second one.
+  creating a second one, unless that account is an administrator's (`accounts.roles.may_be_joined_by_email`).
 """
 
 import logging
@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from accounts.models import FederatedIdentity, User
 from accounts.oidc import SignInError, VerifiedIdentity
-from accounts.roles import give_default_role
+from accounts.roles import give_default_role, may_be_joined_by_email
 from core.models import Directorate
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,8 @@ def sign_in(identity):
             return _signed_in(link.user, link, identity)
         same_email = list(User.objects.filter(email__iexact=identity.email)[:2])
         if len(same_email) == 1:
+            if not may_be_joined_by_email(same_email[0]):
+                raise SignInError("privileged", f"account {same_email[0].pk} is not joined by email")
             link = FederatedIdentity.objects.create(
                 user=same_email[0], issuer=identity.issuer, subject=identity.subject
             )

@@ -57,9 +57,13 @@ class SignInError(Exception):
         "claims": _("The identity service did not send your email address: PassInnov cannot create your account."),
         "domain": _("Your email address does not give access to PassInnov. Contact the Mission innovation."),
         "inactive": _("Your PassInnov account is deactivated. Contact the Mission innovation."),
+        "privileged": _(
+            "Your email address belongs to an administration account, which cannot be joined automatically. Sign "
+            "in with your password, or contact the Mission innovation."
+        ),
         "pending": _("Your sign-in has expired. Start again from the sign-in page."),
     }
-    STATUS = {"unavailable": 503, "domain": 403, "inactive": 403}
+    STATUS = {"unavailable": 503, "domain": 403, "inactive": 403, "privileged": 403}
 
     def __init__(self, code, detail=""):
         super().__init__(f"{code}: {detail}" if detail else code)

@@ -163,5 +163,12 @@ def may_sign_in_with_password(user):
     return not password_sign_in_is_restricted() or user_has_role(user, "administrators")
 
 
+def may_be_joined_by_email(user):
+    """A first sign-in through the identity provider may join an existing account found by its email address,
+    except an administrator's: taking over the most privileged accounts needs more than an email claim, so
+    administrators keep signing in with their password (always open to them)."""
+    return not (user.is_superuser or user_has_role(user, "administrators"))
+
+
 def password_sign_in_is_restricted():
     return not (settings.PASSINNOV_DEMO or settings.PASSINNOV_AGENT_PASSWORD_LOGIN)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts import federation
 from accounts.models import FederatedIdentity, User
 from accounts.oidc import VerifiedIdentity
-from accounts.roles import ROLES
+from accounts.roles import ROLES, group_for
 from core.models import Directorate
 from tests.oidc.harness import ACCOUNTS
 
@@ -193,6 +193,16 @@ def test_first_sign_in_joins_the_account_with_the_same_email(client, oidc, provi
     assert local_user.federated_identities.get().subject == ACCOUNTS[CAMILLE]["sub"]
     assert local_user.check_password("Un-mot-de-passe-local-1")  # the local password stays usable
     assert client.session["_auth_user_id"] == str(local_user.pk)
+
+
+def test_first_sign_in_never_joins_an_administrator_account_by_email(client, oidc, provider_agent, caplog):
+    admin = User.objects.create_user("cdurand-admin", email="camille.durand@finances.gouv.fr", password="x")
+    admin.groups.add(group_for("administrators"))
+    before = accounts_snapshot()
+    response = sign_in(client, provider_agent, CAMILLE)
+    assert_refused(response, 403, "appartient à un compte d’administration", caplog, "privileged")
+    assert accounts_snapshot() == before
+    assert not admin.federated_identities.exists()
 
 
 def test_next_outside_the_site_is_replaced_by_home(client, oidc, provider_agent):
