@@ -1,11 +1,15 @@
 """The statements the application writes, one function per event (contract in docs/developing.md).
 
 Each function builds its statement with `learning_records.statements` and stores it through
-`learning_records.store.save_statements` as the server (trusted), inside the caller's transaction: when the
-caller's transaction rolls back (a registration that fails, say), the statement goes with it. Each returns the
-stored `Statement`. Every function takes an optional keyword `timestamp` (an aware datetime: when the
-experience happened, e.g. for demo content or an attendance marked later); it defaults to now (for
-`attended` and `hosted`: the end of a session that is over).
+`learning_records.store.save_statements` inside the caller's transaction: when the caller's transaction rolls
+back (a registration that fails, say), the statement goes with it. Each returns the stored `Statement`. Every
+function takes an optional keyword `timestamp` (an aware datetime: when the experience happened, e.g. for
+demo content or an attendance marked later); it defaults to now (for `attended` and `hosted`: the end of a
+session that is over; for `used`: noon of the day of use).
+
+What the server observed (registrations, attendance, badges…) is stored as the server: trusted. What the
+agent declares (`used`, `answered`) is stored as sent by the agent: untrusted, with the agent as authority,
+so it never completes a module nor feeds a rule that needs trusted statements.
 """
 
 import logging
@@ -14,15 +18,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from learning_records import statements as builders
+from learning_records.store import save_statements
 
 logger = logging.getLogger(__name__)
 
 
 def _store(data):
-    from learning_records.store import save_statements
-
     with transaction.atomic():
         return save_statements(data)
+
+
+def _store_declared(data, user):
+    with transaction.atomic():
+        return save_statements(data, user=user)
 
 
 def registered(user, session, registration_uuid, *, timestamp=None):
@@ -51,6 +59,34 @@ def earned(user, badge, assertion_url, *, timestamp=None):
 
 def hosted(user, session, role, *, timestamp=None):
     return _store(builders.build_hosted(user, session, role, timestamp=timestamp))
+
+
+def used(user, fiche, used_on, *, rating, team_size, setting, audience, module=None, timestamp=None):
+    """The agent declares they used `fiche` with a team on `used_on` (a date); untrusted self-declaration."""
+    return _store_declared(
+        builders.build_used(
+            user,
+            fiche,
+            used_on,
+            rating=rating,
+            team_size=team_size,
+            setting=setting,
+            audience=audience,
+            module=module,
+            timestamp=timestamp,
+        ),
+        user,
+    )
+
+
+def answered(user, module, *, frequency, fiches=(), obstacles=(), timestamp=None):
+    """The agent answers the follow-up questionnaire of `module`; untrusted self-declaration."""
+    return _store_declared(
+        builders.build_answered(
+            user, module, frequency=frequency, fiches=fiches, obstacles=obstacles, timestamp=timestamp
+        ),
+        user,
+    )
 
 
 def void(statement, reason_user=None, *, timestamp=None):

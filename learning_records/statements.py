@@ -12,7 +12,8 @@ Conventions (see docs/xapi-profile.md):
 - `context`: platform "PassInnov", language "fr-FR", `contextActivities.category` = the PassInnov profile
   (plus the xAPI Video Profile for videos), `contextActivities.parent` = the module of a session, the path of
   a module;
-- verb displays and activity names/descriptions in fr-FR and en-US.
+- verb displays and activity names/descriptions in fr-FR and en-US;
+- self-declarations (`used`, `answered`) carry codes and ratings, never the agent's free text.
 
 `tincan` 1.0.0 serialises datetimes with microseconds, durations as `PT01H30M00S` and scores as floats; the
 builders pass ISO strings and fix the JSON afterwards (see `_to_dict`).
@@ -20,7 +21,7 @@ builders pass ISO strings and fix the JSON afterwards (see `_to_dict`).
 
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import tincan
@@ -44,6 +45,9 @@ VERBS = {
     "viewed": ("http://id.tincanapi.com/verb/viewed", "a consulté", "viewed"),
     "earned": ("http://id.tincanapi.com/verb/earned", "a obtenu", "earned"),
     "hosted": ("http://activitystrea.ms/schema/1.0/host", "a animé", "hosted"),
+    # Self-declarations (untrusted): a fiche used with a team, the answer to the follow-up after a module.
+    "used": ("http://activitystrea.ms/schema/1.0/use", "a utilisé", "used"),
+    "answered": ("http://adlnet.gov/expapi/verbs/answered", "a répondu à", "answered"),
     "voided": ("http://adlnet.gov/expapi/verbs/voided", "a annulé", "voided"),
 }
 
@@ -54,6 +58,7 @@ TYPE_PROFILE = "http://adlnet.gov/expapi/activities/profile"
 TYPE_DOCUMENT = "http://id.tincanapi.com/activitytype/document"
 TYPE_BADGE = "http://activitystrea.ms/schema/1.0/badge"
 TYPE_VIDEO = "https://w3id.org/xapi/video/activity-type/video"
+TYPE_SURVEY = "http://id.tincanapi.com/activitytype/survey"
 
 VIDEO_PROFILE_IRI = "https://w3id.org/xapi/video"
 # Open Badges' own xAPI extension: {"@id": <hosted assertion URL>}.
@@ -90,6 +95,30 @@ def extension_rating_criteria():
 
 def extension_facilitator_role():
     return extension_iri("facilitator-role")
+
+
+def extension_team_size():
+    return extension_iri("team-size")
+
+
+def extension_team_audience():
+    return extension_iri("team-audience")
+
+
+def extension_practice_setting():
+    return extension_iri("practice-setting")
+
+
+def extension_usage_frequency():
+    return extension_iri("usage-frequency")
+
+
+def extension_fiches_used():
+    return extension_iri("fiches-used")
+
+
+def extension_obstacles():
+    return extension_iri("obstacles")
 
 
 # --- Formatting -----------------------------------------------------------------------------------------
@@ -163,6 +192,11 @@ def paris_day(value):
     return _paris_date(value).date()
 
 
+def day_timestamp(day):
+    """Noon of a calendar day in Europe/Paris: the time of an experience the agent dates by the day only."""
+    return datetime.combine(day, time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
 def _descriptions(obj, activity_type):
     """fr-FR/en-US descriptions: the object's own `xapi_descriptions` if it has some, else by type."""
     own = getattr(obj, "xapi_descriptions", None)
@@ -193,6 +227,10 @@ def _descriptions(obj, activity_type):
         TYPE_BADGE: {"fr-FR": "Badge Open Badges délivré par PassInnov", "en-US": "Open Badge issued by PassInnov"},
         TYPE_VIDEO: {"fr-FR": "Vidéo de PassInnov", "en-US": "PassInnov video"},
         TYPE_MEETING: {"fr-FR": "Session de formation PassInnov", "en-US": "PassInnov training session"},
+        TYPE_SURVEY: {
+            "fr-FR": "Questionnaire de suivi\u00a0: l’agent a-t-il réutilisé ce qu’il a appris dans le module\u00a0?",
+            "en-US": "Follow-up questionnaire: has the agent reused what they learnt in the module?",
+        },
     }.get(activity_type, {"fr-FR": "Page de l’intranet PassInnov", "en-US": "PassInnov intranet page"})
 
 
@@ -246,6 +284,24 @@ def profile_activity():
         definition=tincan.ActivityDefinition(
             type=TYPE_PROFILE,
             name=tincan.LanguageMap({"fr-FR": "Profil xAPI PassInnov", "en-US": "PassInnov xAPI profile"}),
+        ),
+    )
+
+
+def follow_up_activity(module):
+    """The follow-up questionnaire of a module: `{BASE}/xapi/activities/follow-up/{module uuid}`, a survey."""
+    module_name = _language_map(module.xapi_names)
+    return tincan.Activity(
+        id=activity_iri("follow-up", module.activity_uuid),
+        definition=tincan.ActivityDefinition(
+            type=TYPE_SURVEY,
+            name=tincan.LanguageMap(
+                {
+                    "fr-FR": f"Questionnaire de suivi du module «\u00a0{module_name['fr-FR']}\u00a0»",
+                    "en-US": f"Follow-up questionnaire of the module “{module_name['en-US']}”",
+                }
+            ),
+            description=_language_map(_descriptions(None, TYPE_SURVEY)),
         ),
     )
 
@@ -482,6 +538,68 @@ def build_voided(target_statement_id, reason_user=None, *, timestamp=None, state
         "voided",
         agent(reason_user) if reason_user is not None else system_agent(),
         tincan.StatementRef(id=uuid.UUID(str(target_statement_id))),
+        timestamp=timestamp,
+        statement_id=statement_id,
+    )
+
+
+# --- Self-declarations (stored untrusted: they never complete a module) ---------------------------------
+
+
+def _code(value, label):
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{label} must be a non-empty code")
+    return value
+
+
+def build_used(
+    user, fiche, used_on, *, rating, team_size, setting, audience, module=None, timestamp=None, statement_id=None
+):
+    """The agent declares they used `fiche` with a team on `used_on` (a date), and how it went (1..5).
+
+    The context carries the module the fiche belongs to (parent), the team-size bracket, the audience (own
+    team or another department) and the setting as extensions; the result carries the rating. No free text:
+    the agent's account of the experience stays out of the learning record.
+    """
+    if not isinstance(used_on, date) or isinstance(used_on, datetime):
+        raise ValueError("used_on must be a date")
+    rating = _rating(rating, "rating")
+    return build(
+        "used",
+        agent(user),
+        activity(fiche),
+        parent=[activity(module)] if module is not None else None,
+        categories=categories_of(fiche),
+        result=tincan.Result(
+            score=tincan.Score(raw=rating, min=RATING_MIN, max=RATING_MAX, scaled=scaled_score(rating))
+        ),
+        context_extensions={
+            extension_team_size(): _code(team_size, "team_size"),
+            extension_team_audience(): _code(audience, "audience"),
+            extension_practice_setting(): _code(setting, "setting"),
+        },
+        timestamp=timestamp or day_timestamp(used_on),
+        statement_id=statement_id,
+    )
+
+
+def build_answered(user, module, *, frequency, fiches=(), obstacles=(), timestamp=None, statement_id=None):
+    """The agent answers the follow-up questionnaire of `module`: how often they reused it, which of its fiches,
+    what stopped them (codes only: the free text stays out of the learning record)."""
+    return build(
+        "answered",
+        agent(user),
+        follow_up_activity(module),
+        parent=[activity(module)],
+        result=tincan.Result(
+            extensions=tincan.Extensions(
+                {
+                    extension_usage_frequency(): _code(frequency, "frequency"),
+                    extension_fiches_used(): [fiche.xapi_activity_id for fiche in fiches],
+                    extension_obstacles(): [_code(code, "obstacle") for code in obstacles],
+                }
+            )
+        ),
         timestamp=timestamp,
         statement_id=statement_id,
     )

@@ -2,7 +2,7 @@
 
 import threading
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -88,6 +88,44 @@ def test_every_event_stores_a_valid_trusted_statement(agent, facilitator, module
     assert stored["attended"].data["result"]["duration"] == "PT1H30M"
     parent = stored["registered"].data["context"]["contextActivities"]["parent"]
     assert [p["id"] for p in parent] == [module.xapi_activity_id]
+
+
+def test_self_declarations_are_stored_untrusted_with_the_agent_as_authority(agent, module):
+    from progress.models import Progress
+
+    fiche = FichePage.objects.live().first()
+    before = set(Progress.objects.filter(user=agent).values_list("module_id", "status"))
+    stored = {
+        "used": events.used(
+            agent, fiche, date(2026, 11, 20), rating=4, team_size="6-12", setting="meeting", audience="own_team",
+            module=module,
+        ),
+        "answered": events.answered(agent, module, frequency="regularly", fiches=[fiche], obstacles=["time"]),
+    }  # fmt: skip
+    for key, statement in stored.items():
+        validate_statement(statement.data)
+        assert statement.verb_id == xs.VERBS[key][0]
+        assert not statement.trusted, "what the agent declares is never trusted"
+        assert statement.data["authority"]["account"]["name"] == agent.xapi_account_name
+        assert statement.actor_account_name == agent.xapi_account_name
+    assert stored["used"].object_activity_id == fiche.xapi_activity_id
+    assert stored["used"].data["timestamp"] == "2026-11-20T12:00:00.000+01:00"
+    assert stored["used"].data["result"]["score"]["raw"] == 4
+    assert stored["answered"].data["object"]["definition"]["type"] == xs.TYPE_SURVEY
+    # Neither completes nor starts a module.
+    assert set(Progress.objects.filter(user=agent).values_list("module_id", "status")) == before
+
+
+def test_bad_declarations_store_nothing(agent, module):
+    fiche = FichePage.objects.live().first()
+    before = Statement.objects.count()
+    with pytest.raises(ValueError):
+        events.used(agent, fiche, date(2026, 1, 1), rating=6, team_size="6-12", setting="meeting", audience="own_team")
+    with pytest.raises(ValueError):
+        events.used(agent, fiche, date(2026, 1, 1), rating=3, team_size="", setting="meeting", audience="own_team")
+    with pytest.raises(ValueError):
+        events.answered(agent, module, frequency="")
+    assert Statement.objects.count() == before
 
 
 def test_a_rolled_back_registration_rolls_back_its_statement(agent, session):

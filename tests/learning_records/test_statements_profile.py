@@ -10,7 +10,7 @@ documentation cannot drift from the code. After changing a builder, regenerate t
 import json
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -95,6 +95,26 @@ def examples():
                 timestamp=at + timedelta(days=2),
                 statement_id=next(ids),
             ),
+            "used": xs.build_used(
+                agent,
+                fiche,
+                date(2027, 1, 14),
+                rating=4,
+                team_size="6-12",
+                setting="workshop",
+                audience="own_team",
+                module=module,
+                statement_id=next(ids),
+            ),
+            "answered": xs.build_answered(
+                agent,
+                module,
+                frequency="sometimes",
+                fiches=[fiche],
+                obstacles=["time", "confidence"],
+                timestamp=session.end + timedelta(days=60),
+                statement_id=next(ids),
+            ),
         }
     return built
 
@@ -127,11 +147,19 @@ def test_every_iri_the_builders_use_is_documented():
         xs.TYPE_DOCUMENT,
         xs.TYPE_BADGE,
         xs.TYPE_VIDEO,
+        xs.TYPE_SURVEY,
         xs.VIDEO_PROFILE_IRI,
         xs.EXTENSION_BADGE_ASSERTION,
         "{BASE}/xapi/profile",
         "{BASE}/xapi/extensions/rating-criteria",
         "{BASE}/xapi/extensions/facilitator-role",
+        "{BASE}/xapi/extensions/team-size",
+        "{BASE}/xapi/extensions/team-audience",
+        "{BASE}/xapi/extensions/practice-setting",
+        "{BASE}/xapi/extensions/usage-frequency",
+        "{BASE}/xapi/extensions/fiches-used",
+        "{BASE}/xapi/extensions/obstacles",
+        "{BASE}/xapi/activities/follow-up/{uuid}",
         "{BASE}/xapi/activities/path/passinnov",
     }
     missing = sorted(iri for iri in iris if f"`{iri}`" not in text)
