@@ -25,6 +25,7 @@ for app_label in (
     "fiches",
     "videos",
     "training_sessions",
+    "practices",
     "progress",
     "pilotage",
     "home",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -143,6 +144,15 @@ class FichePage(XapiActivityMixin, Page):
             raise ValidationError(
                 {"group_size_max": _("The maximum group size must be greater than or equal to the minimum.")}
             )
+
+    def get_context(self, request, *args, **kwargs):
+        """Apps that build on the fiches add sections to the page through the `fiche_page_sections` hook:
+        `fn(page, request)` returns HTML (the practices app shows how the fiche is used in the teams)."""
+        context = super().get_context(request, *args, **kwargs)
+        context["fiche_sections"] = [
+            section for fn in hooks.get_hooks("fiche_page_sections") if (section := fn(self, request))
+        ]
+        return context
 
     @property
     def materials_list(self):

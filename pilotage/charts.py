@@ -20,10 +20,16 @@ def n(value):
 
 
 BAR_HEIGHT = 22
+TOP_BARS = 12  # a bar chart shows the first rows; its table lists them all
 GAP = 10
 LABEL_WIDTH = 170
 CHART_WIDTH = 640
 VALUE_WIDTH = 60
+
+
+def shorten(label, limit=28):
+    """A bar's label fits beside the bar; the table beside the chart has it whole."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def horizontal_bars(rows, value_key, label_key="label"):
@@ -39,7 +45,7 @@ def horizontal_bars(rows, value_key, label_key="label"):
                 "y": y,
                 "text_y": n(y + BAR_HEIGHT * 0.7),
                 "width": span * value / top if top else 0,
-                "label": str(row[label_key])[:28],
+                "label": shorten(str(row[label_key])),
                 "value": value,
             }
         )

@@ -1,26 +1,38 @@
-"""CSV and XLSX exports of registrations, attendance and evaluations, with the dashboard's filters.
+"""CSV and XLSX exports of registrations, attendance, evaluations, declared uses of the fiches and follow-up
+answers, with the dashboard's filters.
 
 CSV: UTF-8 with a byte order mark (Excel then reads the accents), `;` as separator (the French Excel default,
 since `,` is the decimal separator), CRLF line ends, dates as `YYYY-MM-DD HH:MM` in the site's time zone.
 XLSX (openpyxl): the same header and rows, dates as real date cells. Cells that a spreadsheet would take
 for a formula (`=`, `+`, `-`, `@`) are prefixed with an apostrophe in both formats.
-Evaluations are exported without the agent's identity: satisfaction answers stay anonymous.
+Evaluations, declared uses and follow-up answers are exported without the agent's identity (a use shows its
+author only when the agent shared a published account with their name, as the fiche's page does).
 """
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from fiches.models import FichePage
+from pilotage.practice_stats import PracticeFigures
+from practices.models import Audience, FollowUpObstacle, Frequency, Moderation, Obstacle, Setting, Sharing, TeamSize
+from training_sessions.models import Registration
+
 KINDS = {
     "inscriptions": gettext_lazy("registrations"),
     "presences": gettext_lazy("attendance records"),
     "evaluations": gettext_lazy("evaluations"),
+    "pratiques": gettext_lazy("declared uses of the fiches"),
+    "suivis": gettext_lazy("follow-up answers"),
 }
+# Not tied to sessions: only for the whole programme's dashboard, never a facilitator's own figures.
+PROGRAMME_KINDS = ("pratiques", "suivis")
 FORMATS = ("csv", "xlsx")
 DATE_FORMAT = "%Y-%m-%d %H:%M"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -45,8 +57,6 @@ def session_values(row):
 
 
 def registrations(filters, now=None):
-    from training_sessions.models import Registration
-
     statuses = dict(Registration.Status.choices)
     attendance = dict(Registration.Attendance.choices)
     header = session_columns() + [
@@ -95,8 +105,6 @@ def registrations(filters, now=None):
 
 def attendance(filters, now=None):
     """Registered agents of the sessions already held, with their attendance (marked or not yet)."""
-    from training_sessions.models import Registration
-
     now = now or timezone.now()
     labels = dict(Registration.Attendance.choices)
     header = session_columns() + [
@@ -178,7 +186,124 @@ def evaluations(filters, now=None):
     return header, generate()
 
 
-BUILDERS = {"inscriptions": registrations, "presences": attendance, "evaluations": evaluations}
+def practice_declarations(filters, now=None):
+    labels = {
+        name: dict(choices.choices)
+        for name, choices in (("team_size", TeamSize), ("audience", Audience), ("setting", Setting))
+    }
+    header = [
+        _("Day of use"),
+        _("Fiche"),
+        _("Module"),
+        _("Directorate"),
+        _("Agent's work site"),
+        _("Agent trained in the module"),
+        _("Team size"),
+        _("With whom"),
+        _("Setting"),
+        _("How it went (out of 5)"),
+        _("Published account"),
+        _("Author (shared with their name)"),
+    ]
+    trained = Registration.objects.filter(
+        user=OuterRef("user"),
+        session__module=OuterRef("fiche__related_module"),
+        attendance=Registration.Attendance.PRESENT,
+    )
+    rows = (
+        PracticeFigures(filters)
+        .declarations()
+        .annotate(trained=Exists(trained))
+        .order_by("used_on", "pk")
+        .values(
+            "used_on",
+            "fiche__title",
+            "fiche__related_module__title",
+            "user__directorate__acronym",
+            "user__work_location__name",
+            "trained",
+            "team_size",
+            "audience",
+            "setting",
+            "rating",
+            "moderation",
+            "sharing",
+            "account",
+            "user__first_name",
+            "user__last_name",
+        )
+    )
+
+    def generate():
+        for row in rows.iterator(chunk_size=2000):
+            published = row["moderation"] == Moderation.PUBLISHED
+            named = published and row["sharing"] == Sharing.NAMED
+            yield [
+                row["used_on"],
+                row["fiche__title"],
+                row["fiche__related_module__title"] or "",
+                row["user__directorate__acronym"] or "",
+                row["user__work_location__name"] or "",
+                _("yes") if row["trained"] else _("no"),
+                str(labels["team_size"].get(row["team_size"], row["team_size"])),
+                str(labels["audience"].get(row["audience"], row["audience"])),
+                str(labels["setting"].get(row["setting"], row["setting"])),
+                row["rating"],
+                row["account"] if published else "",
+                f"{row['user__first_name']} {row['user__last_name']}".strip() if named else "",
+            ]
+
+    return header, generate()
+
+
+def follow_up_answers(filters, now=None):
+    frequencies = dict(Frequency.choices)
+    obstacles = dict(Obstacle.choices)
+    header = [
+        _("Answered at"),
+        _("Module"),
+        _("Directorate"),
+        _("Agent's work site"),
+        _("Reused what they learnt"),
+        _("Fiches used"),
+        _("Obstacles"),
+        _("Other obstacle"),
+    ]
+    answers = (
+        PracticeFigures(filters)
+        .answers()
+        .select_related("module", "user__directorate", "user__work_location")
+        .prefetch_related(
+            Prefetch("fiches", queryset=FichePage.objects.order_by("title").only("id", "title")),
+            Prefetch("obstacles", queryset=FollowUpObstacle.objects.order_by("code")),
+        )
+        .order_by("answered_at", "pk")
+    )
+
+    def generate():
+        for answer in answers.iterator(chunk_size=2000):
+            user = answer.user
+            yield [
+                local(answer.answered_at),
+                answer.module.title,
+                user.directorate.acronym if user.directorate_id else "",
+                user.work_location.name if user.work_location_id else "",
+                str(frequencies.get(answer.frequency, answer.frequency)),
+                " ; ".join(fiche.title for fiche in answer.fiches.all()),
+                " ; ".join(str(obstacles.get(o.code, o.code)) for o in answer.obstacles.all()),
+                answer.other_obstacle,
+            ]
+
+    return header, generate()
+
+
+BUILDERS = {
+    "inscriptions": registrations,
+    "presences": attendance,
+    "evaluations": evaluations,
+    "pratiques": practice_declarations,
+    "suivis": follow_up_answers,
+}
 
 
 def csv_cell(value):
@@ -186,6 +311,8 @@ def csv_cell(value):
         return ""
     if isinstance(value, datetime):
         return value.strftime(DATE_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
     return safe(str(value)) if isinstance(value, str) else value
 
 

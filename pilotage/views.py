@@ -14,6 +14,7 @@ from pilotage import charts, exports, services
 from pilotage.access import ALL, can_manage_trainers, dashboard_scope
 from pilotage.forms import FilterForm, NominationForm, TrainerStatusForm
 from pilotage.models import TrainerProfile
+from pilotage.practice_stats import PracticeFigures
 from pilotage.stats import RATINGS, Dashboard
 
 
@@ -53,11 +54,41 @@ def dashboard(request):
         "pipeline": board.trainer_pipeline() if scope == ALL else None,
         "own_profile": TrainerProfile.objects.filter(user=request.user).first() if scope != ALL else None,
         "ratings": RATINGS,
-        "export_kinds": exports.KINDS,
+        "export_kinds": {
+            kind: label for kind, label in exports.KINDS.items() if scope == ALL or kind not in exports.PROGRAMME_KINDS
+        },
         "query_string": filters.query_string(),
     }
+    if scope == ALL:  # practices are not tied to sessions: no facilitator's "own" figures
+        context["practices"] = practices_context(PracticeFigures(filters))
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "pilotage/dashboard.html", context, status=status)
+
+
+def practices_context(figures):
+    """« Diffusion des pratiques »: figures, charts beside their tables."""
+    by_fiche = figures.by_fiche()
+    by_directorate = figures.by_directorate()
+    by_month = figures.by_month()
+    follow_up = figures.follow_up()
+    obstacles = figures.obstacles(follow_up["total"]["answers"])
+    return {
+        "overview": figures.overview(),
+        "by_fiche": by_fiche,
+        "by_fiche_chart": charts.horizontal_bars(by_fiche[: charts.TOP_BARS], "uses"),
+        "by_module": figures.by_module(),
+        "by_directorate": by_directorate,
+        "by_directorate_chart": charts.horizontal_bars(by_directorate, "uses"),
+        "by_month": by_month,
+        "by_month_chart": charts.stacked_columns(
+            [{"label": f"{row['month']:%m/%Y}", "bar": row["uses"], "total": row["uses"]} for row in by_month],
+            keys=("bar",),
+        ),
+        "outside_training": figures.outside_training(),
+        "follow_up": follow_up,
+        "obstacles": obstacles,
+        "obstacles_chart": charts.horizontal_bars(obstacles, "count"),
+    }
 
 
 @require_safe
@@ -65,6 +96,8 @@ def export(request, kind, fmt):
     if kind not in exports.KINDS or fmt not in exports.FORMATS:
         raise Http404
     scope, form, filters = scoped_filters(request)
+    if kind in exports.PROGRAMME_KINDS and scope != ALL:
+        raise PermissionDenied
     if form.is_bound and not form.is_valid():
         messages.error(request, _("The export was not made: correct the filters first."))
         return redirect(f"{reverse('pilotage:dashboard')}?{request.GET.urlencode()}")

@@ -1,4 +1,5 @@
-"""Demo badges: one per module, "PassInnov" (entry module plus three others), two trainer badges.
+"""Demo badges: one per module, "PassInnov" (entry module plus three others), two trainer badges and the
+self-declared practice badge « Praticien·ne » (five declared uses of three different fiches).
 
 Badge images are drawn with Pillow (PNG) and stored as Wagtail images; everything is looked up by name, so
 running the demo twice changes nothing.
@@ -24,6 +25,14 @@ PASSINNOV = {
     "parcours PassInnov, présence constatée par l’équipe d’animation.",
     "rule": Badge.Rule.ENTRY_PLUS,
     "count": 3,
+}
+PRACTITIONER = {
+    "name": "Praticien·ne",
+    "description": "Réutilise les fiches pratiques de PassInnov avec ses équipes.",
+    "criteria": "Avoir déclaré au moins cinq utilisations de trois fiches pratiques différentes avec ses équipes.",
+    "rule": Badge.Rule.DECLARED_USES,
+    "count": 5,
+    "fiche_count": 3,
 }
 TRAINERS = [
     {
@@ -119,6 +128,7 @@ def load(stdout=None):
         (PASSINNOV, BLUE, "Parcours"),
         (TRAINERS[0], (24, 117, 63), "Co-animateur"),
         (TRAINERS[1], (113, 72, 0), "Formateur"),
+        (PRACTITIONER, (161, 0, 100), "Praticien·ne"),
     ]:
         image = badge_image(f"Badge – {spec['name']}", label, colour)
         Badge.objects.update_or_create(name=spec["name"], defaults={**spec, "image": image})

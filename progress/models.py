@@ -1,4 +1,5 @@
-"""Progress, badges, attestations and erasure requests: everything here is derived from trusted xAPI statements.
+"""Progress, badges, attestations and erasure requests: everything here is derived from trusted xAPI statements,
+except the self-declared badge rule, which reads the uses agents declare (practices) and says so publicly.
 
 Progress rows hold *counters* (one +1 per trusted statement, one -1 when it is voided), so applying statements
 is commutative: the incremental result (signals) and a rebuild from the statement store are the same whatever
@@ -121,6 +122,12 @@ class BadgeForm(WagtailAdminModelForm):
         return cleaned_data
 
 
+SELF_DECLARED_NOTICE = _(
+    "Self-declared badge: it rests on the uses of the fiches pratiques the holder declared themselves, "
+    "not checked by the facilitation team."
+)
+
+
 class Badge(XapiActivityMixin, index.Indexed, ClusterableModel):
     """A badge defined by editors, issued as an Open Badges 2.0 BadgeClass when its rule holds."""
 
@@ -134,6 +141,7 @@ class Badge(XapiActivityMixin, index.Indexed, ClusterableModel):
         ENTRY_PLUS = "entry_plus", _("completed the entry module plus N other modules")
         CO_FACILITATED = "co_facilitated", _("co-facilitated N sessions")
         LED = "led", _("led N sessions")
+        DECLARED_USES = "declared_uses", _("declared N uses of M different fiches (self-declared)")
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"))
@@ -158,7 +166,15 @@ class Badge(XapiActivityMixin, index.Indexed, ClusterableModel):
     count = models.PositiveSmallIntegerField(
         _("N"),
         default=0,
-        help_text=_("Number of other modules (entry module rule) or of sessions (trainer rules)."),
+        help_text=_(
+            "Number of other modules (entry module rule), of sessions (trainer rules) or of declared uses "
+            "(self-declared rule)."
+        ),
+    )
+    fiche_count = models.PositiveSmallIntegerField(
+        _("M"),
+        default=0,
+        help_text=_("Number of different fiches the declared uses must cover (self-declared rule)."),
     )
     active = models.BooleanField(_("active"), default=True, help_text=_("Inactive badges are no longer awarded."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -169,7 +185,7 @@ class Badge(XapiActivityMixin, index.Indexed, ClusterableModel):
         FieldPanel("criteria"),
         FieldPanel("image"),
         MultiFieldPanel(
-            [FieldPanel("rule"), FieldPanel("modules"), FieldPanel("count")],
+            [FieldPanel("rule"), FieldPanel("modules"), FieldPanel("count"), FieldPanel("fiche_count")],
             heading=_("Rule"),
         ),
         FieldPanel("active"),
@@ -189,6 +205,11 @@ class Badge(XapiActivityMixin, index.Indexed, ClusterableModel):
 
         if self.rule in (self.Rule.CO_FACILITATED, self.Rule.LED) and self.count < 1:
             raise ValidationError({"count": _("A trainer rule needs at least one session.")})
+        if self.rule == self.Rule.DECLARED_USES:
+            if self.count < 1:
+                raise ValidationError({"count": _("A self-declared rule needs at least one declared use.")})
+            if not 1 <= self.fiche_count <= self.count:
+                raise ValidationError({"fiche_count": _("Between one fiche and as many fiches as declared uses (N).")})
 
     @property
     def xapi_names(self):
@@ -197,6 +218,17 @@ class Badge(XapiActivityMixin, index.Indexed, ClusterableModel):
     @property
     def is_trainer_badge(self):
         return self.rule in (self.Rule.CO_FACILITATED, self.Rule.LED)
+
+    @property
+    def is_self_declared(self):
+        """Its rule reads what agents declare (practices), not the trusted learning record."""
+        return self.rule == self.Rule.DECLARED_USES
+
+    def criteria_narrative(self):
+        """The public criteria; a self-declared badge says so, whatever the editor wrote."""
+        if self.is_self_declared:
+            return f"{self.criteria}\n\n{SELF_DECLARED_NOTICE}"
+        return self.criteria
 
     def badge_class_url(self):
         return settings.PASSINNOV_BASE_URL + reverse("mon_parcours:ob_badge", args=[self.activity_uuid])

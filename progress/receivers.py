@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from practices.signals import declarations_changed
 from progress.models import Badge
 from progress.services import badges
 from progress.services.progress import apply_statement
@@ -18,6 +19,11 @@ def on_statement_voided(sender, statement, voiding=None, **kwargs):
     user = apply_statement(statement, sign=-1)
     if user is not None:
         badges.evaluate(user)
+
+
+def on_declarations_changed(sender, user, withdrawn=False, **kwargs):
+    """A declared use of a fiche was added or withdrawn (sent after commit): the self-declared rule may change."""
+    badges.evaluate(user, revoke_failing=withdrawn)
 
 
 def on_badge_saved(sender, instance, **kwargs):
@@ -38,3 +44,4 @@ def connect():
     statement_stored.connect(on_statement_stored, dispatch_uid="progress.on_statement_stored")
     statement_voided.connect(on_statement_voided, dispatch_uid="progress.on_statement_voided")
     post_save.connect(on_badge_saved, sender=Badge, dispatch_uid="progress.on_badge_saved")
+    declarations_changed.connect(on_declarations_changed, dispatch_uid="progress.on_declarations_changed")

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "fiches",
     "videos",
     "training_sessions",
+    "practices",
     "progress",
     "pilotage",
     # Wagtail
@@ -247,3 +248,6 @@ LOGGING = {
 
 # Sessions: how many days before a session the reminder email goes out (send_session_reminders, daily).
 PASSINNOV_REMINDER_DAYS = int(os.environ.get("PASSINNOV_REMINDER_DAYS", "2"))
+# Practices: how many days after attending a module its follow-up question is asked (send_follow_up_reminders,
+# daily, and a card in Mon parcours).
+PASSINNOV_FOLLOW_UP_DAYS = int(os.environ.get("PASSINNOV_FOLLOW_UP_DAYS", "60"))

@@ -2,7 +2,10 @@
 
 Module rules read the agent's Progress rows; trainer rules read TrainerProgress, i.e. trusted `hosted`
 statements (one per session facilitated, with the role), so badges too derive from the learning record
-and a voided `hosted` statement takes the badge back. A badge is awarded once per agent (unique
+and a voided `hosted` statement takes the badge back. The self-declared rule reads the agent's declared
+uses of the fiches (practices: one indexed query on the agent's own declarations, whatever the size of the
+statement store); a withdrawn declaration that makes it fail takes the badge back. Such a badge says in its
+public criteria that it is self-declared. A badge is awarded once per agent (unique
 constraint); when a void makes its rule fail, the award is revoked (kind "rule") and reinstated if the rule
 holds again; an administrator's revocation is final.
 """
@@ -13,19 +16,24 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from practices import services as practices
 from progress.models import Badge, BadgeAward, Progress, TrainerProgress
 
 logger = logging.getLogger(__name__)
 
 
-def rule_holds(badge, completed_ids, entry_ids, trainer):
-    """Whether `badge`'s rule holds for an agent (completed module ids, entry module ids, TrainerProgress)."""
+def rule_holds(badge, completed_ids, entry_ids, trainer, declared=(0, 0)):
+    """Whether `badge`'s rule holds for an agent (completed module ids, entry module ids, TrainerProgress,
+    (declared uses, different fiches))."""
     if badge.rule == Badge.Rule.ALL_MODULES:
         wanted = {m.pk for m in badge.modules.all()}
         return bool(wanted) and wanted <= completed_ids
     if badge.rule == Badge.Rule.ENTRY_PLUS:
         entry_done = entry_ids & completed_ids
         return bool(entry_done) and len(completed_ids - entry_ids) >= badge.count
+    if badge.rule == Badge.Rule.DECLARED_USES:
+        uses, fiches = declared
+        return uses >= max(badge.count, 1) and fiches >= max(badge.fiche_count, 1)
     led = trainer.led if trainer else 0
     co = trainer.co_facilitated if trainer else 0
     if badge.rule == Badge.Rule.LED:
@@ -97,9 +105,10 @@ def evaluate(user, now=None, revoke_failing=True):
     entry_ids = set(ModulePage.objects.filter(is_entry_module=True).values_list("id", flat=True))
     badges = list(Badge.objects.filter(active=True).prefetch_related("modules"))
     awards = {a.badge_id: a for a in BadgeAward.objects.filter(user=user)}
+    declared = practices.usage_counts(user) if any(b.is_self_declared for b in badges) else (0, 0)
     changed = []
     for badge in badges:
-        holds = rule_holds(badge, completed_ids, entry_ids, trainer)
+        holds = rule_holds(badge, completed_ids, entry_ids, trainer, declared)
         award = awards.get(badge.pk)
         if holds and award is None:
             changed.append(issue(user, badge, now=now))
@@ -144,6 +153,8 @@ def qualifying_user_ids(badge):
             .filter(n__gte=badge.count)
         )
         return {row["user_id"] for row in rows}
+    if badge.rule == Badge.Rule.DECLARED_USES:
+        return practices.qualifying_user_ids(max(badge.count, 1), max(badge.fiche_count, 1))
     field = "led" if badge.rule == Badge.Rule.LED else "co_facilitated"
     return set(
         TrainerProgress.objects.filter(**{f"{field}__gte": max(badge.count, 1)}).values_list("user_id", flat=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from practices import services as practice_services
 from progress.models import BadgeAward, PathChoice, Progress
 from progress.services import progress as progress_service
 
@@ -55,6 +56,7 @@ class Dashboard:
     fiches: list = field(default_factory=list)
     videos: list = field(default_factory=list)
     action: Action | None = None
+    practices: practice_services.Summary | None = None
 
     @property
     def current_step(self):
@@ -168,6 +170,7 @@ def build(user, now=None):
         completed_modules=completed_modules,
         fiches=fiches,
         videos=videos,
+        practices=practice_services.summary(user, now),
     )
     dashboard.action = next_action(dashboard, now)
     return dashboard

@@ -40,17 +40,24 @@ def issuer_json():
     }
 
 
+SELF_DECLARED_TAG = gettext_lazy("self-declared")
+
+
 def badge_class_json(badge):
-    return {
+    """The BadgeClass; a self-declared badge says so in its criteria and its tags."""
+    data = {
         "@context": CONTEXT,
         "type": "BadgeClass",
         "id": badge.badge_class_url(),
         "name": badge.name,
         "description": badge.description,
         "image": badge.image_url(),
-        "criteria": {"narrative": badge.criteria},
+        "criteria": {"narrative": str(badge.criteria_narrative())},
         "issuer": issuer_url(),
     }
+    if badge.is_self_declared:
+        data["tags"] = [str(SELF_DECLARED_TAG)]
+    return data
 
 
 def assertion_json(award):

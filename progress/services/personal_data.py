@@ -14,7 +14,9 @@ anonymises everything that identifies the agent:
   random one, in the parsed statement and its exact text;
 - progress, personal path and trainer counters deleted; badges revoked (reason: erasure) and detached;
   attestations revoked, detached and emptied; evaluation comments cleared;
-- the account's identities at OpenID Connect providers (ProConnect's `sub`) deleted (accounts.federation).
+- the account's identities at OpenID Connect providers (ProConnect's `sub`) deleted (accounts.federation);
+- practices erases its own part (`practices.personal_data.erase`): the accounts and free texts the agent
+  wrote are removed, the declared uses and follow-up choices kept as anonymous facts.
 """
 
 import json
@@ -25,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import federation
+from practices import personal_data as practices_data
 from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress, TrainerProgress
 
 
@@ -139,6 +142,7 @@ def export(user):
             {"status": r.status, "requested_at": _iso(r.requested_at), "processed_at": _iso(r.processed_at)}
             for r in ErasureRequest.objects.filter(user=user)
         ],
+        **practices_data.export(user),
         "statements": [
             s.data
             for s in Statement.objects.filter(actor_account_name=user.xapi_account_name)
@@ -205,6 +209,7 @@ def process(erasure_request, by=None, now=None):
             user=None, revoked=True, revocation_reason=_("Personal data erased."), content={}
         )
         Evaluation.objects.filter(registration__user=user).update(comment="")
+        practices_data.erase(user)
 
         user.username = f"efface-{secrets.token_hex(8)}"
         user.first_name = ""
