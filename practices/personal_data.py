@@ -50,7 +50,7 @@ def export(user):
                 "answered_at": _iso(f.answered_at),
                 "frequency": f.frequency,
                 "fiches_used": [fiche.title for fiche in f.fiches.all()],
-                "obstacles": [obstacle.code for obstacle in f.obstacles.all()],
+                "obstacles": sorted(obstacle.code for obstacle in f.obstacles.all()),
                 "other_obstacle": f.other_obstacle,
             }
             for f in follow_ups

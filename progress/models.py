@@ -115,6 +115,14 @@ class TrainerProgress(models.Model):
 
 
 class BadgeForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "fiche_count" in self.fields:  # only the self-declared rule reads it
+            self.fields["fiche_count"].required = False
+
+    def clean_fiche_count(self):
+        return self.cleaned_data.get("fiche_count") or 0
+
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("rule") == Badge.Rule.ALL_MODULES and not cleaned_data.get("modules"):
