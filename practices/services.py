@@ -27,6 +27,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.transactions import after_commit
 from fiches.models import FichePage
 from learning_records import events
 from learning_records.models import Statement
@@ -54,6 +55,7 @@ from training_sessions.models import Registration
 
 logger = logging.getLogger(__name__)
 
+FIELDS = ("used_on", "team_size", "audience", "setting", "rating", "account", "sharing")
 DEFAULT_FOLLOW_UP_DAYS = 60
 FOLLOW_UP_OPEN_DAYS = 180
 REMINDER_CATCH_UP_DAYS = 30
@@ -79,16 +81,6 @@ def follow_up_days():
     return int(getattr(settings, "PASSINNOV_FOLLOW_UP_DAYS", DEFAULT_FOLLOW_UP_DAYS))
 
 
-def _after_commit(func, *args):
-    def run():
-        try:
-            func(*args)
-        except Exception:  # a mail server outage must not break the request that already committed
-            logger.exception("Could not run %s after commit", func.__name__)
-
-    transaction.on_commit(run)
-
-
 def _changed(user, withdrawn):
     transaction.on_commit(
         lambda: declarations_changed.send(sender=Declaration, user=user, withdrawn=withdrawn), robust=True
@@ -98,10 +90,13 @@ def _changed(user, withdrawn):
 # --- Declarations ----------------------------------------------------------------------------------------
 
 
-def _check(values, today):
-    """Validate a declaration's values (the form already checked types and choices); raise PracticeError."""
+def _checked(values, now):
+    """A declaration's values, validated (the form already checked types and choices); raise PracticeError."""
+    values = {"account": "", "sharing": Sharing.PRIVATE} | values
+    if set(values) != set(FIELDS):
+        raise TypeError(f"a declaration has exactly these values: {', '.join(FIELDS)}")
     used_on = values["used_on"]
-    if used_on > today:
+    if used_on > timezone.localdate(now):
         raise PracticeError(_("The date of use cannot be in the future."), "future", "used_on")
     if used_on < EARLIEST_USE:
         raise PracticeError(
@@ -109,15 +104,13 @@ def _check(values, today):
             "too_old",
             "used_on",
         )
-    for name, choices in (("team_size", TeamSize), ("audience", Audience), ("setting", Setting)):
+    for name, choices in (("team_size", TeamSize), ("audience", Audience), ("setting", Setting), ("sharing", Sharing)):
         if values[name] not in choices.values:
             raise PracticeError(_("Choose one of the answers offered."), "invalid_choice", name)
-    if values["sharing"] not in Sharing.values:
-        raise PracticeError(_("Choose one of the answers offered."), "invalid_choice", "sharing")
     rating = values["rating"]
     if isinstance(rating, bool) or not isinstance(rating, int) or not RATING_MIN <= rating <= RATING_MAX:
         raise PracticeError(_("Choose a rating from 1 to 5."), "invalid_rating", "rating")
-    account = (values.get("account") or "").strip()
+    account = (values["account"] or "").strip()
     if len(account) > ACCOUNT_MAX_LENGTH:
         raise PracticeError(
             _("Keep your account under %(limit)s characters.") % {"limit": ACCOUNT_MAX_LENGTH}, "too_long", "account"
@@ -126,7 +119,7 @@ def _check(values, today):
         raise PracticeError(
             _("Write your account to share it, or choose to keep it for you."), "nothing_to_share", "account"
         )
-    return account
+    return values | {"account": account}
 
 
 def _moderation_for(sharing):
@@ -155,26 +148,23 @@ def _void_statement(declaration, user):
     declaration.statement_id = None
 
 
-def declare(
-    user, fiche, *, used_on, team_size, audience, setting, rating, account="", sharing=Sharing.PRIVATE, now=None
-):
-    """Record that `user` used `fiche` (a live FichePage) with a team; writes the `used` statement."""
+def declare(user, fiche, *, now=None, **values):
+    """Record that `user` used `fiche` (a live FichePage) with a team; writes the `used` statement.
+
+    `values`: used_on (a date), team_size, audience, setting, rating (1..5), and optionally account and sharing.
+    """
     now = now or timezone.now()
     if not fiche.live:
         raise PracticeError(_("This fiche is not published."), "not_live")
-    values = {
-        "used_on": used_on,
-        "team_size": team_size,
-        "audience": audience,
-        "setting": setting,
-        "rating": rating,
-        "account": account,
-        "sharing": sharing,
-    }
-    values["account"] = _check(values, timezone.localdate(now))
+    values = _checked(values, now)
     with transaction.atomic():
         declaration = Declaration(
-            user=user, fiche=fiche, moderation=_moderation_for(sharing), created_at=now, updated_at=now, **values
+            user=user,
+            fiche=fiche,
+            moderation=_moderation_for(values["sharing"]),
+            created_at=now,
+            updated_at=now,
+            **values,
         )
         declaration.save()
         _write_statement(declaration)
@@ -183,29 +173,24 @@ def declare(
     return declaration
 
 
-def _own(declaration, user, lock=True):
-    queryset = Declaration.objects.select_related("fiche__related_module", "user")
-    if lock:
-        queryset = queryset.select_for_update(of=("self",))
-    current = queryset.filter(pk=declaration.pk).first()
+def _own(declaration, user):
+    """The declaration, locked, if it belongs to `user`."""
+    current = (
+        Declaration.objects.select_related("fiche__related_module", "user")
+        .select_for_update(of=("self",))
+        .filter(pk=declaration.pk)
+        .first()
+    )
     if current is None or current.user_id != user.pk:
         raise PracticeError(_("This declaration is not yours."), "not_owner")
     return current
 
 
-def update(declaration, user, *, used_on, team_size, audience, setting, rating, account="", sharing, now=None):
-    """The author edits their declaration (see the module docstring for what it does to the record)."""
+def update(declaration, user, *, now=None, **values):
+    """The author edits their declaration (same values as `declare`; see the module docstring for what it does
+    to the learning record and to the moderation)."""
     now = now or timezone.now()
-    values = {
-        "used_on": used_on,
-        "team_size": team_size,
-        "audience": audience,
-        "setting": setting,
-        "rating": rating,
-        "account": account,
-        "sharing": sharing,
-    }
-    values["account"] = _check(values, timezone.localdate(now))
+    values = _checked({name: getattr(declaration, name) for name in FIELDS} | values, now)
     with transaction.atomic():
         declaration = _own(declaration, user)
         statement_changed = any(getattr(declaration, name) != values[name] for name in STATEMENT_FIELDS)
@@ -255,25 +240,25 @@ def _pending(declaration, moderator):
     return current
 
 
+def _decide(declaration, moderator, moderation, now, reason=""):
+    declaration = _pending(declaration, moderator)
+    declaration.moderation = moderation
+    declaration.moderated_by = moderator
+    declaration.moderated_at = now
+    declaration.published_at = now if moderation == Moderation.PUBLISHED else None
+    declaration.rejection_reason = reason
+    declaration.save(update_fields=["moderation", "moderated_by", "moderated_at", "published_at", "rejection_reason"])
+    return declaration
+
+
 def publish(declaration, moderator, now=None):
     """A moderator publishes a shared account: it appears on the fiche's page."""
-    now = now or timezone.now()
     with transaction.atomic():
-        declaration = _pending(declaration, moderator)
-        declaration.moderation = Moderation.PUBLISHED
-        declaration.moderated_by = moderator
-        declaration.moderated_at = now
-        declaration.published_at = now
-        declaration.rejection_reason = ""
-        declaration.save(
-            update_fields=["moderation", "moderated_by", "moderated_at", "published_at", "rejection_reason"]
-        )
-    return declaration
+        return _decide(declaration, moderator, Moderation.PUBLISHED, now or timezone.now())
 
 
 def reject(declaration, moderator, reason, now=None, notify=True):
     """A moderator refuses to publish a shared account; the reason is emailed to the author after commit."""
-    now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
         raise PracticeError(_("Give the reason, for the author."), "no_reason", "reason")
@@ -284,17 +269,9 @@ def reject(declaration, moderator, reason, now=None, notify=True):
             "reason",
         )
     with transaction.atomic():
-        declaration = _pending(declaration, moderator)
-        declaration.moderation = Moderation.REJECTED
-        declaration.moderated_by = moderator
-        declaration.moderated_at = now
-        declaration.published_at = None
-        declaration.rejection_reason = reason
-        declaration.save(
-            update_fields=["moderation", "moderated_by", "moderated_at", "published_at", "rejection_reason"]
-        )
+        declaration = _decide(declaration, moderator, Moderation.REJECTED, now or timezone.now(), reason)
         if notify:
-            _after_commit(emails.send_rejection, declaration)
+            after_commit(emails.send_rejection, declaration)
     return declaration
 
 

@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.roles import user_has_role
+from core.transactions import after_commit as _on_commit
 from learning_records import events
 from training_sessions import emails
 from training_sessions.models import Evaluation, Registration, Session
@@ -45,16 +46,6 @@ class SessionError(Exception):
 
     def __str__(self):
         return self.message
-
-
-def _on_commit(func, *args):
-    def run():
-        try:
-            func(*args)
-        except Exception:  # a mail server outage must not break the request that already committed
-            logger.exception("Could not send %s", func.__name__)
-
-    transaction.on_commit(run)
 
 
 def _when(dt):

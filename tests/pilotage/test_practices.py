@@ -8,8 +8,6 @@ Follow-up answers: a1 A regularly (15 Apr), a2 A never, obstacles time + managem
 obstacle time (20 Jul), a6 B a few times (1 Nov); a5 A in 2022 (outside); a3 A reminded, not answered.
 """
 
-import csv
-import io
 from datetime import date, datetime
 
 import pytest
@@ -17,13 +15,13 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from fiches.models import FichePage
 from pilotage.practice_stats import PracticeFigures
 from practices import services
 from practices.models import FollowUp, FollowUpObstacle
 from tests.pilotage.dataset import NOW, PARIS, PERIOD, build
+from tests.pilotage.spreadsheets import read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -148,30 +146,6 @@ def test_agents_and_editors_cannot_export_practices(client_for, username):
     for kind in ("pratiques", "suivis"):
         for fmt in ("csv", "xlsx"):
             assert client.get(reverse("pilotage:export", args=[kind, fmt])).status_code == 403
-
-
-def read_csv(response):
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
-
-
-def read_xlsx(response):
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        cells = []
-        for value in row:
-            if value is None:
-                cells.append("")
-            elif isinstance(value, datetime) and (value.hour, value.minute) == (0, 0):
-                cells.append(value.strftime("%Y-%m-%d"))  # a date cell
-            elif isinstance(value, datetime):
-                cells.append(value.strftime("%Y-%m-%d %H:%M"))
-            else:
-                cells.append(str(value))
-        rows.append(cells)
-    width = len(rows[0])
-    return [row + [""] * (width - len(row)) for row in rows]
 
 
 @pytest.mark.parametrize("kind, rows", [("pratiques", 6), ("suivis", 4)])

@@ -6,10 +6,10 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from pilotage.models import TrainerProfile
 from tests.pilotage.dataset import NOW, PERIOD, build
+from tests.pilotage.spreadsheets import read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -86,28 +86,6 @@ def test_bad_filters_are_reported_in_french_and_ignored(client_for, data):
     assert client.get("/pilotage/exports/inconnu.csv").status_code == 404
     assert client.get("/pilotage/exports/inscriptions.pdf").status_code == 404
     assert client.post(DASHBOARD).status_code == 405
-
-
-def read_csv(response):
-    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline=""), delimiter=";"))
-
-
-def read_xlsx(response):
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        cells = []
-        for value in row:
-            if value is None:
-                cells.append("")
-            elif hasattr(value, "strftime"):
-                cells.append(value.strftime("%Y-%m-%d %H:%M"))
-            else:
-                cells.append(str(value))
-        rows.append(cells)
-    width = len(rows[0]) if rows else 0
-    return [row + [""] * (width - len(row)) for row in rows]  # trailing empty cells are not stored
 
 
 @pytest.mark.parametrize("kind", ["inscriptions", "presences", "evaluations"])
