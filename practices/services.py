@@ -16,17 +16,17 @@ emails and the `declarations_changed` signal leave only once that transaction is
   who attended a module years ago.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.reminders import FAILED, SENT, send_once
 from core.transactions import after_commit
 from fiches.models import FichePage
 from learning_records import events
@@ -52,8 +52,6 @@ from practices.models import (
 from practices.roles import can_moderate
 from practices.signals import declarations_changed
 from training_sessions.models import Registration
-
-logger = logging.getLogger(__name__)
 
 FIELDS = ("used_on", "team_size", "audience", "setting", "rating", "account", "sharing")
 DEFAULT_FOLLOW_UP_DAYS = 60
@@ -507,12 +505,8 @@ def answer_follow_up(user, module, *, frequency, fiche_ids=(), obstacles=(), oth
     if state != "open":
         raise refusal(state, attended_at)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                follow_up, _created = FollowUp.objects.get_or_create(user=user, module=module)
-        except IntegrityError:  # created concurrently: the lock below serialises the answers
-            follow_up = FollowUp.objects.get(user=user, module=module)
-        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        follow_up, _created = FollowUp.objects.get_or_create(user=user, module=module)  # unique: one row
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)  # serialises concurrent answers
         if follow_up.is_answered:
             raise refusal("answered", None)
         chosen = [fiches[fiche_id] for fiche_id in sorted(set(fiche_ids))]
@@ -532,7 +526,7 @@ def answer_follow_up(user, module, *, frequency, fiche_ids=(), obstacles=(), oth
 def send_follow_up_reminders(now=None):
     """Email the agents whose follow-up opened recently; once per agent and module (idempotent).
 
-    Returns (sent, failed). A failed email releases its claim, so the next run retries it.
+    Returns (sent, failed). A failed email releases its claim, so the next run retries it (core.reminders).
     """
     now = now or timezone.now()
     _start, end = _window(now)
@@ -548,26 +542,12 @@ def send_follow_up_reminders(now=None):
         .distinct()
         .order_by("user_id", "session__module_id")
     )
-    sent = failed = 0
+    outcomes = []
     for user_id, module_id in list(due):
-        try:
-            with transaction.atomic():
-                follow_up, _created = FollowUp.objects.get_or_create(user_id=user_id, module_id=module_id)
-        except IntegrityError:
-            follow_up = FollowUp.objects.get(user_id=user_id, module_id=module_id)
-        # Claim the reminder first: two schedulers running at once never send it twice.
-        claimed = FollowUp.objects.filter(
-            pk=follow_up.pk, reminder_sent_at__isnull=True, answered_at__isnull=True
-        ).update(reminder_sent_at=now)
-        if not claimed:
-            continue
-        follow_up = FollowUp.objects.select_related("user", "module").get(pk=follow_up.pk)
-        try:
-            emails.send_follow_up_reminder(follow_up)
-        except Exception:
-            logger.exception("Follow-up reminder %s not sent", follow_up.pk)
-            FollowUp.objects.filter(pk=follow_up.pk).update(reminder_sent_at=None)
-            failed += 1
-        else:
-            sent += 1
-    return sent, failed
+        follow_up, _created = FollowUp.objects.get_or_create(user_id=user_id, module_id=module_id)
+
+        def send(follow_up=follow_up):
+            emails.send_follow_up_reminder(FollowUp.objects.select_related("user", "module").get(pk=follow_up.pk))
+
+        outcomes.append(send_once(FollowUp, follow_up.pk, "reminder_sent_at", now, send, answered_at__isnull=True))
+    return outcomes.count(SENT), outcomes.count(FAILED)

@@ -13,7 +13,6 @@ Decisions where the issue was silent (see docs in the final report):
 - an agent who already completed a module cannot register again for one of its sessions.
 """
 
-import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,12 +25,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.roles import user_has_role
+from core.reminders import FAILED, SENT, send_once
 from core.transactions import after_commit as _on_commit
 from learning_records import events
 from training_sessions import emails
 from training_sessions.models import Evaluation, Registration, Session
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_REMINDER_DAYS = 2
 
@@ -492,22 +490,13 @@ def send_reminders(now=None, days=None):
         .select_related("user", "session__module", "session__location")
         .order_by("session__start", "pk")
     )
-    sent = failed = 0
-    for registration in due:
-        # Claim the reminder first: two schedulers running at once never send it twice.
-        if not Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=now
-        ):
-            continue
-        try:
-            emails.send_reminder(registration, days)
-        except Exception:
-            logger.exception("Reminder for registration %s not sent", registration.pk)
-            Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=None)
-            failed += 1
-        else:
-            sent += 1
-    return sent, failed
+    outcomes = [
+        send_once(
+            Registration, registration.pk, "reminder_sent_at", now, lambda r=registration: emails.send_reminder(r, days)
+        )
+        for registration in due
+    ]
+    return outcomes.count(SENT), outcomes.count(FAILED)
 
 
 __all__ = [
