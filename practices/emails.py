@@ -51,14 +51,22 @@ def send_follow_up_reminder(follow_up):
     )
 
 
-def send_rejection(declaration):
+def send_rejection(declaration, was_published=False):
     fiche = declaration.fiche.title
+    if was_published:
+        subject = _("Your account about the fiche “%(fiche)s” is no longer published")
+    else:
+        subject = _("Your account about the fiche “%(fiche)s” was not published")
     return _send(
         declaration.user,
-        _("Your account about the fiche “%(fiche)s” was not published") % {"fiche": fiche},
+        subject % {"fiche": fiche},
         [
             _("Thank you for sharing how you used the fiche “%(fiche)s”.") % {"fiche": fiche},
-            _("A moderator did not publish your account, for this reason: %(reason)s")
+            (
+                _("A moderator took your account down, for this reason: %(reason)s")
+                if was_published
+                else _("A moderator did not publish your account, for this reason: %(reason)s")
+            )
             % {"reason": declaration.rejection_reason},
             _("Your declaration still counts. You can edit your account and share it again from “My practices”."),
         ],

@@ -146,7 +146,6 @@ class Declaration(models.Model):
         ordering = ["-used_on", "-pk"]
         verbose_name = _("practice declaration")
         verbose_name_plural = _("practice declarations")
-        permissions = [("moderate_declaration", _("Can moderate shared accounts"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX), name="practices_rating_1_to_5"

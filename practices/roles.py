@@ -2,18 +2,16 @@
 
 Agents declare and manage their own declarations (every signed-in user; ownership is checked by the
 services). Shared accounts are published on the fiches, so the people who publish the site's content
-moderate them: the moderators. The training department reads the figures (pilotage), not the accounts' queue.
+moderate them: the moderators (Wagtail admin → « Récits partagés »). The training department reads the
+figures (pilotage), not the accounts' queue. No Django permission is involved: the admin views and the
+services ask `can_moderate`.
 """
 
 from accounts.roles import user_has_role
 
 MODERATOR_ROLES = ("moderators",)
 
-PERMISSIONS = {
-    "moderators": ["practices.view_declaration", "practices.moderate_declaration"],
-    "training": ["practices.view_declaration", "practices.view_followup"],
-    "administrators": ["practices.view_declaration", "practices.view_followup"],
-}
+PERMISSIONS = {}
 
 
 def can_moderate(user):

@@ -8,7 +8,8 @@ emails and the `declarations_changed` signal leave only once that transaction is
   writes a new one; editing only the account or its sharing writes nothing to the learning record (the
   account is never in it). Withdrawing voids the statement and deletes the declaration.
 - A shared account (anonymous or named) is invisible to others until a moderator publishes it; a new or
-  edited account goes (back) to the moderation queue; a refusal carries a reason, emailed to the author.
+  edited account goes (back) to the moderation queue; a refusal carries a reason, emailed to the author. A
+  moderator may also take a published account down, with a reason, the same way.
 - The follow-up of a module opens `PASSINNOV_FOLLOW_UP_DAYS` days after the agent attended it and stays open
   `FOLLOW_UP_OPEN_DAYS` days; it is answered once (one row per agent and module, locked while answering).
   Its reminder email is sent once (claimed by a conditional UPDATE, as the session reminders), only to agents
@@ -222,7 +223,8 @@ def withdraw(declaration, user):
 # --- Moderation -------------------------------------------------------------------------------------------
 
 
-def _pending(declaration, moderator):
+def _to_decide(declaration, moderator, decidable):
+    """The declaration, locked, if `moderator` may decide on it now (its state is one of `decidable`)."""
     if not can_moderate(moderator):
         raise PracticeError(_("Only moderators publish or refuse shared accounts."), "forbidden")
     current = (
@@ -233,30 +235,33 @@ def _pending(declaration, moderator):
     )
     if current is None:
         raise PracticeError(_("This account no longer exists: its author withdrew it."), "gone")
-    if current.moderation != Moderation.PENDING:
+    if current.moderation not in decidable:
         raise PracticeError(_("This account is no longer awaiting moderation."), "not_pending")
     return current
 
 
-def _decide(declaration, moderator, moderation, now, reason=""):
-    declaration = _pending(declaration, moderator)
+def _decide(declaration, moderator, moderation, now, reason="", decidable=(Moderation.PENDING,)):
+    declaration = _to_decide(declaration, moderator, decidable)
+    was_published = declaration.is_published
     declaration.moderation = moderation
     declaration.moderated_by = moderator
     declaration.moderated_at = now
     declaration.published_at = now if moderation == Moderation.PUBLISHED else None
     declaration.rejection_reason = reason
     declaration.save(update_fields=["moderation", "moderated_by", "moderated_at", "published_at", "rejection_reason"])
-    return declaration
+    return declaration, was_published
 
 
 def publish(declaration, moderator, now=None):
-    """A moderator publishes a shared account: it appears on the fiche's page."""
+    """A moderator publishes a shared account awaiting moderation: it appears on the fiche's page."""
     with transaction.atomic():
-        return _decide(declaration, moderator, Moderation.PUBLISHED, now or timezone.now())
+        declaration, _was_published = _decide(declaration, moderator, Moderation.PUBLISHED, now or timezone.now())
+    return declaration
 
 
 def reject(declaration, moderator, reason, now=None, notify=True):
-    """A moderator refuses to publish a shared account; the reason is emailed to the author after commit."""
+    """A moderator refuses an account awaiting moderation, or takes a published one down; the reason is emailed
+    to the author after commit."""
     reason = (reason or "").strip()
     if not reason:
         raise PracticeError(_("Give the reason, for the author."), "no_reason", "reason")
@@ -267,9 +272,16 @@ def reject(declaration, moderator, reason, now=None, notify=True):
             "reason",
         )
     with transaction.atomic():
-        declaration = _decide(declaration, moderator, Moderation.REJECTED, now or timezone.now(), reason)
+        declaration, was_published = _decide(
+            declaration,
+            moderator,
+            Moderation.REJECTED,
+            now or timezone.now(),
+            reason,
+            decidable=(Moderation.PENDING, Moderation.PUBLISHED),
+        )
         if notify:
-            after_commit(emails.send_rejection, declaration)
+            after_commit(emails.send_rejection, declaration, was_published)
     return declaration
 
 

@@ -201,3 +201,23 @@ def test_the_queue_query_count_does_not_grow(client_for, newcomer, fiche, django
         share(helpers.make_agent(), fiche, f"Récit {number}", sharing=Sharing.NAMED)
     with django_assert_max_num_queries(len(first)):
         assert client.get(QUEUE).status_code == 200
+
+
+def test_a_moderator_takes_a_published_account_down(client, client_for, newcomer, fiche, moderator, on_commit):
+    declaration = services.publish(share(newcomer, fiche, "Publié puis retiré"), moderator)
+    queue = helpers.text(client_for("moderateur").get(QUEUE))
+    assert reverse("practices_moderation_reject", args=[declaration.pk]) in queue and "Dépublier" in queue
+    mail.outbox.clear()
+    with on_commit():
+        response = client_for("moderateur").post(
+            reverse("practices_moderation_reject", args=[declaration.pk]), {"reason": "Un collègue y est reconnaissable."}
+        )
+    assert response.status_code == 302
+    declaration.refresh_from_db()
+    assert declaration.moderation == Moderation.REJECTED and declaration.published_at is None
+    assert [m.to for m in mail.outbox] == [[newcomer.email]]
+    assert "n’est plus publié" in mail.outbox[0].subject
+    client.force_login(helpers.make_agent())
+    assert "Publié puis retiré" not in helpers.text(client.get(fiche.url))
+    with pytest.raises(services.PracticeError):
+        services.reject(declaration, moderator, "Encore")
