@@ -23,19 +23,22 @@ BAR_HEIGHT = 22
 TOP_BARS = 12  # a bar chart shows the first rows; its table lists them all
 GAP = 10
 LABEL_WIDTH = 170
+WIDE_LABEL_WIDTH = 320
 CHART_WIDTH = 640
 VALUE_WIDTH = 60
 
 
-def shorten(label, limit=28):
+def shorten(label, limit=26):
     """A bar's label fits beside the bar; the table beside the chart has it whole."""
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
-def horizontal_bars(rows, value_key, label_key="label"):
-    """rows -> {'width', 'height', 'bars': [{'y', 'width', 'label', 'value', 'text_y'}]}."""
+def horizontal_bars(rows, value_key, label_key="label", label_width=LABEL_WIDTH):
+    """rows -> {'width', 'height', 'bars': [{'y', 'width', 'label', 'value', 'text_y'}]}; long labels (sentences
+    rather than acronyms) want a wider `label_width`, and are shortened to fit it."""
     top = max((row[value_key] or 0 for row in rows), default=0)
-    span = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    span = CHART_WIDTH - label_width - VALUE_WIDTH
+    limit = label_width // 6.5  # characters of 13 px Marianne that fit beside the bars
     bars = []
     for index, row in enumerate(rows):
         value = row[value_key] or 0
@@ -45,18 +48,18 @@ def horizontal_bars(rows, value_key, label_key="label"):
                 "y": y,
                 "text_y": n(y + BAR_HEIGHT * 0.7),
                 "width": span * value / top if top else 0,
-                "label": shorten(str(row[label_key])),
+                "label": shorten(str(row[label_key]), int(limit)),
                 "value": value,
             }
         )
     for bar in bars:
-        bar["value_x"] = n(LABEL_WIDTH + bar["width"] + 6)
+        bar["value_x"] = n(label_width + bar["width"] + 6)
         bar["width"] = n(bar["width"])
     return {
         "width": CHART_WIDTH,
         "height": max(len(bars) * (BAR_HEIGHT + GAP), BAR_HEIGHT),
-        "label_width": LABEL_WIDTH,
-        "label_x": LABEL_WIDTH - 8,
+        "label_width": label_width,
+        "label_x": label_width - 8,
         "colour": COLOURS["bar"],
         "bars": bars,
     }

@@ -75,7 +75,9 @@ def practices_context(figures):
     return {
         "overview": figures.overview(),
         "by_fiche": by_fiche,
-        "by_fiche_chart": charts.horizontal_bars(by_fiche[: charts.TOP_BARS], "uses"),
+        "by_fiche_chart": charts.horizontal_bars(
+            by_fiche[: charts.TOP_BARS], "uses", label_width=charts.WIDE_LABEL_WIDTH
+        ),
         "by_module": figures.by_module(),
         "by_directorate": by_directorate,
         "by_directorate_chart": charts.horizontal_bars(by_directorate, "uses"),
@@ -87,7 +89,7 @@ def practices_context(figures):
         "outside_training": figures.outside_training(),
         "follow_up": follow_up,
         "obstacles": obstacles,
-        "obstacles_chart": charts.horizontal_bars(obstacles, "count"),
+        "obstacles_chart": charts.horizontal_bars(obstacles, "count", label_width=charts.WIDE_LABEL_WIDTH),
     }
 
 

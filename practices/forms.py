@@ -59,7 +59,7 @@ class DeclarationForm(DsfrBaseForm):
         },
     )
     account = forms.CharField(
-        label=_("Tell how it went (optional)"),
+        label=_("Tell how it went"),
         help_text=_(
             "1,000 characters at most. What worked, what you would change, a tip for colleagues. "
             "Do not name the people who took part."
@@ -99,7 +99,7 @@ class FollowUpForm(DsfrBaseForm):
         error_messages={"invalid_choice": _("Choose among the obstacles offered.")},
     )
     other_obstacle = forms.CharField(
-        label=_("Anything else to tell us? (optional)"),
+        label=_("Anything else to tell us?"),
         help_text=_("500 characters at most."),
         required=False,
         max_length=OTHER_OBSTACLE_MAX_LENGTH,

@@ -210,7 +210,8 @@ def test_a_moderator_takes_a_published_account_down(client, client_for, newcomer
     mail.outbox.clear()
     with on_commit():
         response = client_for("moderateur").post(
-            reverse("practices_moderation_reject", args=[declaration.pk]), {"reason": "Un collègue y est reconnaissable."}
+            reverse("practices_moderation_reject", args=[declaration.pk]),
+            {"reason": "Un collègue y est reconnaissable."},
         )
     assert response.status_code == 302
     declaration.refresh_from_db()
