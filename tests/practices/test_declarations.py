@@ -188,3 +188,34 @@ def test_my_practices_lists_declarations_by_module_and_fiche(client, newcomer):
     assert f"Module « {persona.related_module.title} »" in html and f"Module « {meteo.related_module.title} »" in html
     assert "(2 utilisations)" in text
     assert "récit en attente de modération" in html
+
+
+def test_the_training_departments_lrs_pulls_declarations_and_their_voiding(client, newcomer):
+    """Self-declarations reach the LRS like every statement: the Statement API serves them, then their voiding."""
+    import base64
+    import json
+
+    from learning_records.models import Credential
+
+    credential = Credential(name="LRS du service formation", scopes=["statements/read"])
+    secret = credential.set_secret()
+    credential.save()
+    headers = {
+        "Authorization": "Basic " + base64.b64encode(f"{credential.key}:{secret}".encode()).decode(),
+        "X-Experience-API-Version": "1.0.3",
+    }
+    declaration = helpers.declare(newcomer)
+    agent = json.dumps(
+        {"objectType": "Agent", "account": {"homePage": "http://testserver", "name": newcomer.xapi_account_name}}
+    )
+    pulled = client.get("/xapi/statements", {"agent": agent, "verb": USED}, headers=headers).json()["statements"]
+    assert [s["id"] for s in pulled] == [str(declaration.statement_id)]
+    assert pulled[0]["authority"]["account"]["name"] == newcomer.xapi_account_name
+    services.withdraw(declaration, newcomer)
+    voided = client.get("/xapi/statements", {"voidedStatementId": str(declaration.statement_id)}, headers=headers)
+    assert voided.status_code == 200 and voided.json()["id"] == str(declaration.statement_id)
+    # The same query now gives the voiding statement (xAPI's StatementRef filter rule): the LRS voids its copy.
+    after = client.get("/xapi/statements", {"agent": agent, "verb": USED}, headers=headers).json()["statements"]
+    assert [(s["verb"]["id"], s["object"]) for s in after] == [
+        (xs.VERBS["voided"][0], {"objectType": "StatementRef", "id": str(declaration.statement_id)})
+    ]
