@@ -318,11 +318,13 @@ def qualifying_user_ids(min_uses, min_fiches):
 
 
 def fiche_summary(fiche, user, page_number=1):
-    """What the fiche's page shows about its use (four queries whatever the number of declarations)."""
+    """What the fiche's page shows about its use (three queries whatever the number of declarations).
+
+    `user` may be anonymous (an editor's preview is rendered for an anonymous request): nothing is theirs."""
     figures = Declaration.objects.filter(fiche=fiche).aggregate(
         uses=Count("pk"),
         directorates=Count("user__directorate", distinct=True),
-        mine=Count("pk", filter=Q(user=user)),
+        mine=Count("pk", filter=Q(user_id=user.pk if user.is_authenticated else None)),
     )
     accounts = (
         Declaration.objects.published()

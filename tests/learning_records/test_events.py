@@ -294,7 +294,7 @@ def test_viewing_a_demo_fiche_records_one_view(agent_client):
     assert fiche is not None, "the demo content has fiches"
     assert agent_client.get(fiche.url).status_code == 200
     assert viewed_count(fiche) == 1
-    statement = Statement.objects.get(object_activity_id=fiche.xapi_activity_id)
+    statement = Statement.objects.get(object_activity_id=fiche.xapi_activity_id, verb_id=xs.VERBS["viewed"][0])
     assert statement.data["object"]["definition"]["type"] == "http://id.tincanapi.com/activitytype/document"
     assert agent_client.get(fiche.url).status_code == 200
     assert viewed_count(fiche) == 1

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from learning_records import statements as xs
 from learning_records.validation import StatementError, validate_statement
-from tests.learning_records.xapi_objects import make_badge, make_module, make_session
+from tests.learning_records.xapi_objects import make_badge, make_fiche, make_module, make_session
 
 BASE = "http://testserver"
 PARIS = ZoneInfo("Europe/Paris")
@@ -49,7 +49,14 @@ def all_statements(user, facilitator):
         "earned": xs.build_earned(user, make_badge(), f"{BASE}/badges/assertions/1234"),
         "hosted": xs.build_hosted(facilitator, session, "lead"),
         "voided": xs.build_voided(uuid.uuid4()),
-    }
+        "used": xs.build_used(
+            user, make_fiche(), datetime(2026, 11, 20).date(), rating=4, team_size="6-12", setting="meeting",
+            audience="own_team", module=session.module,
+        ),
+        "answered": xs.build_answered(
+            user, session.module, frequency="sometimes", fiches=[make_fiche()], obstacles=["time"]
+        ),
+    }  # fmt: skip
 
 
 def test_every_event_uses_its_vocabulary_verb_with_french_and_english_display(user, facilitator):
@@ -65,6 +72,8 @@ def test_every_event_uses_its_vocabulary_verb_with_french_and_english_display(us
         "earned": "http://id.tincanapi.com/verb/earned",
         "hosted": "http://activitystrea.ms/schema/1.0/host",
         "voided": "http://adlnet.gov/expapi/verbs/voided",
+        "used": "http://activitystrea.ms/schema/1.0/use",
+        "answered": "http://adlnet.gov/expapi/verbs/answered",
     }
     for key, statement in built.items():
         assert statement["verb"]["id"] == expected[key]

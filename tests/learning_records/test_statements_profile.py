@@ -19,7 +19,7 @@ from django.test import override_settings
 
 from learning_records import statements as xs
 from learning_records.validation import validate_statement
-from tests.learning_records.xapi_objects import StandInActivity, StandInBadge, StandInModule, StandInSession
+from tests.learning_records.xapi_objects import StandInBadge, StandInFiche, StandInModule, StandInSession
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "xapi-profile.md"
 EXAMPLE_BASE = "https://passinnov.example.gouv.fr"
@@ -30,11 +30,6 @@ PARIS = ZoneInfo("Europe/Paris")
 class ExampleUser:
     def __init__(self, account_name):
         self.xapi_account_name = account_name
-
-
-class StandInFiche(StandInActivity):
-    XAPI_KIND = "fiche"
-    XAPI_ACTIVITY_TYPE = xs.TYPE_DOCUMENT
 
 
 def _fixed(obj, activity_uuid):

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from learning_records.activities import XapiActivityMixin
-from learning_records.statements import TYPE_BADGE, TYPE_MEETING, TYPE_MODULE
+from learning_records.statements import TYPE_BADGE, TYPE_DOCUMENT, TYPE_MEETING, TYPE_MODULE
 
 
 class StandInActivity:
@@ -41,6 +41,15 @@ class StandInModule(StandInActivity):
 class StandInBadge(StandInActivity):
     XAPI_KIND = "badge"
     XAPI_ACTIVITY_TYPE = TYPE_BADGE
+
+
+class StandInFiche(StandInActivity):
+    XAPI_KIND = "fiche"
+    XAPI_ACTIVITY_TYPE = TYPE_DOCUMENT
+
+
+def make_fiche(title="Météo d'inclusion"):
+    return StandInFiche(title)
 
 
 def make_module(title="Intelligence collective", duration_minutes=90):
