@@ -40,7 +40,7 @@ def _declaration_page(request, form, fiche, declaration=None, status=200):
     return render(request, "practices/declaration_form.html", context, status=status)
 
 
-def _save(request, form, save):
+def _save(form, save):
     """Run `save(**cleaned_data)`; on a refused value, put its French message on the form."""
     try:
         return save(**{name: form.cleaned_data[name] for name in FORM_FIELDS})
@@ -55,7 +55,7 @@ def declare(request, fiche_id):
     if request.method == "POST":
         form = DeclarationForm(request.POST)
         if form.is_valid():
-            declaration = _save(request, form, lambda **values: services.declare(request.user, fiche, **values))
+            declaration = _save(form, lambda **values: services.declare(request.user, fiche, **values))
             if declaration is not None:
                 _saved_message(request, declaration, created=True)
                 return redirect(f"{fiche.url}#pratiques")
@@ -70,7 +70,7 @@ def edit(request, pk):
     if request.method == "POST":
         form = DeclarationForm(request.POST)
         if form.is_valid():
-            saved = _save(request, form, lambda **values: services.update(declaration, request.user, **values))
+            saved = _save(form, lambda **values: services.update(declaration, request.user, **values))
             if saved is not None:
                 _saved_message(request, saved, created=False)
                 return redirect("practices:mine")
