@@ -1,4 +1,5 @@
-"""The xAPI 1.0.3 Statement API at /xapi/: statements (GET, HEAD, PUT, POST), about, CORS.
+"""The xAPI 1.0.3 Statement API at /xapi/: statements (GET, HEAD, PUT, POST), about, CORS; the request
+handling that the document resources (document_api.py) share.
 
 Views stay thin: authentication in auth.py, queries and formats in query.py, attachments and signatures
 in attachments.py, storage in store.py. Every response carries X-Experience-API-Version and
@@ -34,7 +35,7 @@ ALTERNATE_HEADERS = {
 }
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "HEAD, GET, POST, PUT, OPTIONS",
+    "Access-Control-Allow-Methods": "HEAD, GET, POST, PUT, DELETE, OPTIONS",
     "Access-Control-Allow-Headers": (
         "Content-Type, Content-Length, Authorization, X-Experience-API-Version, If-Match, If-None-Match, "
         "X-CSRFToken, Accept-Language"
@@ -72,7 +73,10 @@ class ApiRequest:
         if content_type != "application/x-www-form-urlencoded":
             raise ApiError(400, "the alternate request syntax needs an application/x-www-form-urlencoded body")
         self.method = method
-        form = self.request.POST
+        try:
+            form = self.request.POST
+        except RequestDataTooBig:
+            raise ApiError(413, "request body too large")
         self.headers.pop("content-type", None)
         self._body = b""
         for key in form:
@@ -162,18 +166,6 @@ def about(request):
         if api_request.params:
             raise ApiError(400, f"unknown parameter {sorted(api_request.params)[0]!r}")
         return json_response({"version": [VERSION, "1.0.2", "1.0.1", "1.0.0"], "extensions": {}})
-
-    return handle(request, handler)
-
-
-@csrf_exempt
-@login_not_required
-def not_implemented(request, resource):
-    """The document resources (state, profiles, activities, agents) are not part of this LRS."""
-
-    def handler(api_request):
-        check_version(api_request)
-        raise ApiError(404, f"the {resource} resource is not provided by this LRS (statements and about only)")
 
     return handle(request, handler)
 

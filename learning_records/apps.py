@@ -8,3 +8,7 @@ class LearningRecordsConfig(AppConfig):
 
     def ready(self):
         from . import admin_views  # noqa: F401  (registers the credentials' admin)
+        from .activity_definitions import on_statements_stored
+        from .signals import statements_stored
+
+        statements_stored.connect(on_statements_stored, dispatch_uid="learning_records.activity_definitions")

@@ -1,4 +1,5 @@
-"""The xAPI statement store: statements, their filter index, attachments and client credentials.
+"""The xAPI statement store: statements, their filter index, attachments and client credentials; the
+document resources (State, Activity Profile, Agent Profile) and the canonical activity definitions.
 
 Statements are immutable once stored. `stored` is unique and strictly increasing (see store.py), which
 makes `since`/`until` and keyset paging exact. The exact text received is kept in `exact` (PostgreSQL's
@@ -18,6 +19,9 @@ SCOPE_CHOICES = [
     ("statements/write", _("Write statements")),
     ("statements/read", _("Read all statements")),
     ("statements/read/mine", _("Read only the statements written with this credential")),
+    ("state", _("Read and write the State documents written with this credential")),
+    ("profile", _("Read and write the Activity and Agent Profile documents written with this credential")),
+    ("define", _("Define activities: the definitions in its statements become the canonical ones")),
     ("all/read", _("Read everything")),
     ("all", _("Everything")),
 ]
@@ -188,3 +192,83 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.sha2
+
+
+# --- Document resources and activity definitions ------------------------------------------------------------
+
+
+class Document(models.Model):
+    """A document of the State, Activity Profile or Agent Profile resource (xAPI 1.0.3 Communication 2.2-2.7).
+
+    The content is kept byte for byte with its content type (any type, binary included) and `etag`, the SHA-1
+    of the content. `key` identifies the document (resource, activity, agent, registration, document id) and
+    `context_key` the set that a list or a delete-all reads (resource, activity, agent): both are SHA-256 keys,
+    since activity IRIs and agent identifiers can be longer than a btree entry allows. The writer that
+    created the document (a credential, or a signed-in agent's browser) owns it; see documents.py.
+    """
+
+    class Resource(models.TextChoices):
+        STATE = "state", _("State")
+        ACTIVITY_PROFILE = "activity_profile", _("Activity profile")
+        AGENT_PROFILE = "agent_profile", _("Agent profile")
+
+    resource = models.CharField(_("resource"), max_length=20, choices=Resource.choices)
+    key = models.CharField(max_length=64, unique=True)
+    context_key = models.CharField(max_length=64)
+    document_id = models.TextField(_("document id"))
+    activity_id = models.TextField(_("activity"), blank=True)
+    agent_account_name = models.CharField(_("agent account name"), max_length=255, null=True, blank=True)
+    registration = models.UUIDField(_("registration"), null=True, blank=True)
+    content = models.BinaryField(_("content"))
+    content_type = models.CharField(_("content type"), max_length=255)
+    etag = models.CharField(max_length=40)
+    updated = models.DateTimeField(_("updated"))
+    credential = models.ForeignKey(
+        Credential,
+        verbose_name=_("credential"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("xAPI document")
+        verbose_name_plural = _("xAPI documents")
+        indexes = [
+            models.Index(fields=["context_key", "updated"], name="lr_document_context_updated"),
+            models.Index(fields=["agent_account_name"], name="lr_document_agent_account"),
+        ]
+
+    def __str__(self):
+        return f"{self.resource} {self.document_id}"
+
+
+class ActivityDefinition(models.Model):
+    """The definition of an activity as the Activities resource returns it, merged from every statement that
+    carries one (activity_definitions.py). `definition` is JSON text: jsonb would refuse U+0000 in a string."""
+
+    key = models.CharField(max_length=64, unique=True)
+    activity_id = models.TextField(_("activity"))
+    definition = models.TextField(_("definition"), default="{}")
+    canonical = models.BooleanField(
+        _("canonical"),
+        default=False,
+        help_text=_("Given by the server or a credential with the define scope: other writers no longer change it."),
+    )
+    updated = models.DateTimeField(_("updated"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("activity definition")
+        verbose_name_plural = _("activity definitions")
+
+    def __str__(self):
+        return self.activity_id

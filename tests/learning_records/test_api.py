@@ -49,11 +49,16 @@ def test_cors_preflight_and_headers(client, xapi):
     assert "X-Experience-API-Consistent-Through" in xapi.get()["Access-Control-Expose-Headers"]
 
 
-@pytest.mark.parametrize("path", ["/xapi/activities/state", "/xapi/agents", "/xapi/activities/profile"])
-def test_document_resources_answer_404_in_xapi_terms(xapi, path):
-    response = xapi.get(path)
-    assert response.status_code == 404
+@pytest.mark.parametrize(
+    "path",
+    ["/xapi/activities/state", "/xapi/agents", "/xapi/activities/profile", "/xapi/agents/profile", "/xapi/activities"],
+)
+def test_every_resource_answers_in_xapi_terms(xapi, path):
+    response = xapi.get(path)  # no parameter: every one of them requires one
+    assert response.status_code == 400
     assert response["X-Experience-API-Version"] == "1.0.3"
+    assert response.json()["error"] is True
+    assert xapi.get(path + "/").status_code == 400  # not Wagtail's page tree
     assert xapi.get(path, headers={"X-Experience-API-Version": None}).status_code == 400
 
 
