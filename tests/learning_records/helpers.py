@@ -36,3 +36,15 @@ def voiding(target_id, **overrides):
         object={"objectType": "StatementRef", "id": str(target_id)},
         **overrides,
     )
+
+
+def queries_during(action):
+    """Number of SQL queries `action()` makes. The log is emptied first: a test-client request empties it
+    when it starts (request_started), which would otherwise hide the queries from a capture begun earlier."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    reset_queries()
+    with CaptureQueriesContext(connection) as context:
+        action()
+    return len(context.captured_queries)

@@ -16,7 +16,7 @@ class Command(BaseCommand):
             dest="scopes",
             required=True,
             choices=SCOPES,
-            help="A scope; repeat for several (statements/write, statements/read, statements/read/mine, all/read, all).",
+            help="A scope; repeat for several (" + ", ".join(SCOPES) + ").",
         )
         parser.add_argument(
             "--trusted", action="store_true", help="Its statements may complete modules and earn badges."
