@@ -12,6 +12,8 @@ anonymises everything that identifies the agent:
   scope, or `manage.py process_erasure --list`);
 - statements of other agents that name them (as instructor) get the account name replaced by the new
   random one, in the parsed statement and its exact text;
+- the xAPI documents about them (State and Agent Profile resources, e.g. where a video was left) are deleted
+  by `learning_records.documents.erase_agent`;
 - progress, personal path and trainer counters deleted; badges revoked (reason: erasure) and detached;
   attestations revoked, detached and emptied; evaluation comments cleared;
 - the account's identities at OpenID Connect providers (ProConnect's `sub`) deleted (accounts.federation);
@@ -27,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import federation
+from learning_records import documents as xapi_documents
 from practices import personal_data as practices_data
 from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress, TrainerProgress
 
@@ -150,6 +153,7 @@ def export(user):
             .order_by("stored")
             .iterator(chunk_size=1000)
         ],
+        "xapi_documents": xapi_documents.agent_documents(user.xapi_account_name),
     }
     return data
 
@@ -193,6 +197,7 @@ def process(erasure_request, by=None, now=None):
             statement.exact = statement.exact.replace(old_account, new_account)
             statement.save(update_fields=["data", "exact"])
         Statement.objects.filter(user=user).update(user=None)
+        xapi_documents.erase_agent(old_account)
 
         Progress.objects.filter(user=user).delete()
         PathChoice.objects.filter(user=user).delete()

@@ -3,12 +3,14 @@ import json
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import models
 from django.test import Client
 
 from accounts.models import FederatedIdentity
-from learning_records.models import Credential, Statement
+from learning_records import documents as xapi_documents
+from learning_records.models import Credential, Document, Statement
 from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress
 from progress.services import attestations, personal_data
 from progress.services.dashboard import choose_modules
@@ -38,7 +40,34 @@ def person():
     host(user, make_session(entry_module(), days=-8), "co-facilitator")
     attestations.issue(user, Attestation.Kind.PATH)
     FederatedIdentity.objects.create(user=user, issuer="https://proconnect.example/api/v2", subject="sub-gaspardin-42")
+    # Where they left a video (State) and a preference an LMS keeps about them (Agent Profile).
+    own = {"objectType": "Agent", "account": {"homePage": settings.PASSINNOV_BASE_URL, "name": user.xapi_account_name}}
+    lms, _secret = make_lms_credential()
+    write_document("state", own, {"time": 42.5}, user=user, stateId="https://w3id.org/xapi/video")
+    write_document("agent_profile", own, b"\xff\x00binary", credential=lms, profileId="preferences")
     return user
+
+
+def make_lms_credential():
+    credential = Credential(name="LMS", scopes=["all"])
+    secret = credential.set_secret()
+    credential.save()
+    return credential, secret
+
+
+def write_document(resource, agent, content, *, user=None, credential=None, **ids):
+    from learning_records.auth import Caller
+
+    params = {"agent": json.dumps(agent), **ids}
+    if resource == "state":
+        params["activityId"] = "http://example.org/activities/video"
+    address, _since = xapi_documents.parse_address(resource, params, "PUT")
+    content_type = "application/json" if isinstance(content, dict) else "application/octet-stream"
+    body = json.dumps(content).encode() if isinstance(content, dict) else content
+    headers = {} if resource == "state" else {"if_none_match": "*"}
+    return xapi_documents.write(
+        address, Caller(credential=credential, user=user), body, content_type, post=False, **headers
+    )
 
 
 def test_export_holds_everything_about_the_agent(person, client):
@@ -56,6 +85,10 @@ def test_export_holds_everything_about_the_agent(person, client):
     assert [p["subject"] for p in data["profile"]["identity_providers"]] == ["sub-gaspardin-42"]
     own = Statement.objects.filter(actor_account_name=person.xapi_account_name).count()
     assert len(data["statements"]) == own >= 4
+    documents = {item["resource"]: item for item in data["xapi_documents"]}
+    assert documents["state"]["content"] == {"time": 42.5}
+    assert documents["state"]["id"] == "https://w3id.org/xapi/video"
+    assert documents["agent_profile"]["content_base64"] == "/wBiaW5hcnk="
 
 
 def test_agent_asks_for_erasure_once(person, client):
@@ -83,9 +116,15 @@ def test_after_erasure_no_table_holds_the_agent(person, demo_user):
         str(i) for i in Statement.objects.filter(actor_account_name=account).values_list("statement_id", flat=True)
     }
     award = BadgeAward.objects.filter(user=person).first()
+    someone = {"account": {"homePage": settings.PASSINNOV_BASE_URL, "name": "someone-else"}}
+    write_document("state", someone, {"time": 1}, credential=make_lms_credential()[0], stateId="kept")
+    assert Document.objects.filter(agent_account_name=account).count() == 2
     erasure, _created = personal_data.request_erasure(person)
     done = personal_data.process(erasure, by=demo_user("admin"))
     assert set(done.statement_ids) == own_ids and own_ids
+    # Their documents are gone (State, Agent Profile), another agent's remain.
+    assert not Document.objects.filter(agent_account_name=account).exists()
+    assert Document.objects.filter(document_id="kept").exists()
 
     needles = [
         "gaspard.unique",
