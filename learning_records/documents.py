@@ -30,7 +30,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .auth import ApiError
+from .auth import ApiError, Caller
 from .models import Document
 from .store import dumps_exact, ifi, user_agent
 from .validation import StatementError, check_agent, check_iri, check_uuid, parse_timestamp
@@ -225,7 +225,7 @@ def visible(documents, caller, level):
         return documents
     if caller.credential is not None:
         return documents.filter(credential=caller.credential)
-    return documents.filter(credential__isnull=True, user=caller.user)
+    return documents.filter(credential__isnull=True, user_id=caller.user.pk)
 
 
 # --- ETags and preconditions ---------------------------------------------------------------------------
@@ -373,6 +373,19 @@ def delete(address, caller, if_match=None, if_none_match=None):
         check_preconditions(document, if_match, if_none_match)
         if document is not None:
             document.delete()
+
+
+def agent_state(user, activity_id, state_id):
+    """The JSON object that the agent's browser stored as State document `state_id` of an activity, or None
+    (absent, not JSON, not an object): what a page needs to render, under the browser's own reading rule."""
+    if user.pk is None:
+        return None
+    address = Address(resource=STATE, activity_id=activity_id, agent_ifi=ifi(user_agent(user)), document_id=state_id)
+    document = visible(Document.objects.filter(key=address.key), Caller(user=user), OWN).first()
+    if document is None or media_type(document.content_type) != JSON_TYPE:
+        return None
+    value = json.loads(bytes(document.content))
+    return value if isinstance(value, dict) else None
 
 
 # --- The Agents resource -------------------------------------------------------------------------------

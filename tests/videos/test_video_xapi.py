@@ -3,6 +3,7 @@
 import json
 import re
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils import timezone
 from learning_records.models import Statement
 from progress.models import Progress
 from videos.models import VideoPage
-from videos.xapi import EXTENSIONS, PROFILE, VERBS, player_config
+from videos.xapi import EXTENSIONS, PROFILE, STATE_ID, VERBS, player_config
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,8 @@ def test_the_video_page_gives_the_player_its_settings_and_a_local_script(agent_c
     script = open(path, encoding="utf-8").read()
     assert "video-xapi-config" in script and "X-Experience-API-Version" in script and "keepalive" in script
     # It only talks to the endpoint it is given (the browser test checks no other host is ever called).
-    assert ".fetch(config.endpoint," in script and script.count("fetch(") == 1 and "import " not in script
+    assert ".fetch(config.endpoint," in script and ".fetch(stateUrl()," in script and "import " not in script
+    assert script.count("fetch(") == 2 and "state.endpoint +" in script
 
 
 def test_nothing_is_recorded_without_an_xapi_account_or_in_a_preview(agent, video_page):
@@ -168,3 +170,36 @@ def test_the_video_page_costs_the_same_whatever_the_agents_statements(
     assert response.status_code == 200
     with django_assert_max_num_queries(first):
         assert agent_client.get(video_page.url).status_code == 200
+
+
+def state_params(agent, video_page):
+    own = {"objectType": "Agent", "account": {"homePage": settings.PASSINNOV_BASE_URL, "name": agent.xapi_account_name}}
+    return urlencode({"activityId": video_page.xapi_activity_id, "agent": json.dumps(own), "stateId": STATE_ID})
+
+
+def test_the_page_gives_the_player_where_the_agent_stopped(agent, video_page):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(agent)
+    response = client.get(video_page.url)
+    config = config_of(response)
+    assert config["state"]["endpoint"] == "/xapi/activities/state"
+    assert config["state"]["stateId"] == STATE_ID == PROFILE
+    assert config["state"]["saved"] is None
+    assert config["state"]["units"] == {"hours": "h", "minutes": "min", "seconds": "s"}
+    assert 'id="video-resume"' not in response.content.decode()
+
+    # The player saves where the agent is, as the Video Profile names things, with the session and CSRF token.
+    document = {EXTENSIONS["time"]: 42.5, EXTENSIONS["played-segments"]: "0[.]42.5", EXTENSIONS["progress"]: 0.35}
+    headers = {"X-CSRFToken": config["csrfToken"], "X-Experience-API-Version": "1.0.3"}
+    url = f"{config['state']['endpoint']}?{state_params(agent, video_page)}"
+    assert client.put(url, json.dumps(document), content_type="application/json", headers=headers).status_code == 204
+
+    response = client.get(video_page.url)
+    assert config_of(response)["state"]["saved"] == document
+    html = response.content.decode()
+    assert 'id="video-resume"' in html and "hidden" in html.split('id="video-resume"')[1].split(">")[0]
+    assert "Reprendre à" in html and "Reprendre depuis le début" in html
+    # Another agent's page shows nothing of it.
+    other = Client()
+    other.force_login(type(agent).objects.get(username="agent2"))
+    assert config_of(other.get(video_page.url))["state"]["saved"] is None

@@ -45,7 +45,7 @@ def example_config():
     video = VideoPage(title="Le PassInnov en bref", related_module=module)
     video.activity_uuid = uuid.UUID("5a7b9c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d")
     request = RequestFactory().get("/videos/passinnov-en-bref/")
-    request.user = SimpleNamespace(is_authenticated=True, xapi_account_name="3f6c1e0a9b2d4c7e8f1a2b3c4d5e6f70")
+    request.user = SimpleNamespace(is_authenticated=True, pk=None, xapi_account_name="3f6c1e0a9b2d4c7e8f1a2b3c4d5e6f70")
     with override_settings(PASSINNOV_BASE_URL=EXAMPLE_BASE):
         return player_config(video, request)
 

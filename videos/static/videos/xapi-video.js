@@ -12,7 +12,12 @@
  * Every statement is first kept in sessionStorage and removed only once the server acknowledged it; failed
  * sends are retried with a growing delay, and whatever is left is sent again on the next video page of the
  * tab. Statement ids are generated here, so a retry of a statement the server already holds is idempotent.
- * See docs/xapi-profile.md, "Videos (xAPI Video Profile)".
+ *
+ * Where the agent stopped is kept in the State resource (config.state): position, the union of every segment
+ * watched so far and the share of the video it covers, under the Video Profile's extension IRIs. It is
+ * written on pause, at the end, every STATE_EVERY_MS while playing and when the page is left; the page
+ * renders the document already stored, and a returning agent is offered to resume from it (#video-resume).
+ * See docs/xapi-profile.md, "Videos (xAPI Video Profile)" and "Video State document".
  */
 (function () {
   "use strict";
@@ -23,6 +28,7 @@
   var BATCH_SIZE = 50;
   var LEAVING_BATCH_SIZE = 10; // keeps a keepalive request under the browsers' 64 kB budget
   var MAX_KEPT = 1000; // beyond that (hours without an answer), the oldest statements are given up
+  var STATE_EVERY_MS = 15000; // while playing, where the agent is is saved at least this often
 
   var configNode = document.getElementById("video-xapi-config");
   if (!configNode || !window.fetch) return;
@@ -88,6 +94,34 @@
 
   function ext(name) {
     return config.extensions[name];
+  }
+
+  // Watched segments: [[from, to]…] <-> "from[.]to[,]from[.]to" (the played-segments extension).
+  function parseSegments(text) {
+    if (typeof text !== "string" || !text) return [];
+    return text.split("[,]").map(function (part) {
+      var bounds = part.split("[.]").map(Number);
+      return bounds.length === 2 && isFinite(bounds[0]) && isFinite(bounds[1]) && bounds[1] > bounds[0] ? bounds : null;
+    }).filter(Boolean);
+  }
+
+  function formatSegments(segments) {
+    return segments.map(function (segment) {
+      return round3(segment[0]) + "[.]" + round3(segment[1]);
+    }).join("[,]");
+  }
+
+  // Sorted, overlapping segments merged.
+  function union(segments) {
+    var merged = [];
+    segments.slice().sort(function (a, b) {
+      return a[0] - b[0];
+    }).forEach(function (segment) {
+      var last = merged[merged.length - 1];
+      if (last && segment[0] <= last[1]) last[1] = Math.max(last[1], segment[1]);
+      else merged.push([segment[0], segment[1]]);
+    });
+    return merged;
   }
 
   // --- Queue: sessionStorage until acknowledged ----------------------------------------------------------
@@ -253,21 +287,13 @@
       .join("[,]");
   }
 
-  // Share of the video covered by the union of the watched segments, 0…1.
-  function progress() {
+  // Share of the video covered by the union of `segments` (default: this session's), 0…1.
+  function progress(segments) {
     var total = length();
     if (!total) return 0;
-    var segments = segmentsWithCurrent().sort(function (a, b) {
-      return a[0] - b[0];
-    });
     var covered = 0;
-    var end = -1;
-    segments.forEach(function (segment) {
-      var from = Math.max(segment[0], end);
-      if (segment[1] > from) {
-        covered += segment[1] - from;
-        end = segment[1];
-      }
+    union(segments || segmentsWithCurrent()).forEach(function (segment) {
+      covered += segment[1] - segment[0];
     });
     return Math.min(1, round3(covered / total));
   }
@@ -392,6 +418,8 @@
       { "completion-threshold": config.completionThreshold },
       true
     );
+    saveState(lastTime, true);
+    watchedBefore = allSegments();
     session = null;
   }
 
@@ -413,7 +441,10 @@
   video.addEventListener("timeupdate", function () {
     if (!session || video.seeking) return;
     lastTime = video.currentTime;
-    if (session.segmentStart !== null) checkCompletion();
+    if (session.segmentStart !== null) {
+      checkCompletion();
+      if (Date.now() - stateSavedAt >= STATE_EVERY_MS) saveState(lastTime);
+    }
   });
 
   video.addEventListener("pause", function () {
@@ -423,6 +454,7 @@
     var values = progressResult();
     send("paused", { extensions: resultExtensions(values) }, { "completion-threshold": config.completionThreshold });
     checkCompletion();
+    saveState(lastTime);
   });
 
   video.addEventListener("seeking", function () {
@@ -449,6 +481,7 @@
     lastTime = length() || video.currentTime;
     closeSegment(lastTime);
     complete();
+    saveState(lastTime);
   });
 
   document.addEventListener("visibilitychange", function () {
@@ -460,6 +493,99 @@
     if (event.persisted) resume();
   });
 
-  if (video.readyState >= 1) startSession();
-  else video.addEventListener("loadedmetadata", function () { ensureSession(); }, { once: true });
+  // --- State: where the agent stopped, and the offer to resume ----------------------------------------------
+
+  var state = config.state || null;
+  var saved = state && state.saved && typeof state.saved === "object" ? state.saved : {};
+  var watchedBefore = parseSegments(saved[ext("played-segments")]); // every earlier session of this agent
+  var stateSavedAt = 0;
+
+  function allSegments() {
+    return union(watchedBefore.concat(session ? segmentsWithCurrent() : []));
+  }
+
+  function stateUrl() {
+    return state.endpoint + "?" + [
+      "activityId=" + encodeURIComponent(config.object.id),
+      "agent=" + encodeURIComponent(JSON.stringify(config.actor)),
+      "stateId=" + encodeURIComponent(state.stateId),
+    ].join("&");
+  }
+
+  // PUT replaces the document (the State resource needs no ETag); a failure only loses this position.
+  function saveState(position, leaving) {
+    if (!state || !length()) return;
+    stateSavedAt = Date.now();
+    var segments = allSegments();
+    var values = {};
+    values[ext("time")] = round3(position);
+    values[ext("played-segments")] = formatSegments(segments);
+    values[ext("progress")] = progress(segments);
+    values[ext("length")] = round3(length());
+    values[ext("completion-threshold")] = config.completionThreshold;
+    if (session) values[ext("session-id")] = session.id;
+    window
+      .fetch(stateUrl(), {
+        method: "PUT",
+        credentials: "same-origin",
+        keepalive: !!leaving,
+        headers: {
+          "Content-Type": "application/json",
+          "X-Experience-API-Version": config.version,
+          "X-CSRFToken": config.csrfToken,
+        },
+        body: JSON.stringify(values),
+      })
+      .catch(function () {});
+  }
+
+  // "0 min 05 s" style, with the units the page gives (no-break spaces between numbers and units).
+  function spokenTime(seconds) {
+    var total = Math.floor(seconds);
+    var hours = Math.floor(total / 3600);
+    var minutes = Math.floor((total % 3600) / 60);
+    var rest = total % 60;
+    var parts = [];
+    if (hours) parts.push(hours + "\u00a0" + state.units.hours);
+    if (hours || minutes) parts.push((hours ? pad(minutes) : minutes) + "\u00a0" + state.units.minutes);
+    parts.push((hours || minutes ? pad(rest) : rest) + "\u00a0" + state.units.seconds);
+    return parts.join(" ");
+  }
+
+  function offerResume() {
+    var box = document.getElementById("video-resume");
+    var position = Number(saved[ext("time")]);
+    var minimum = state ? state.resumeMinimum : 0;
+    if (!box || !isFinite(position) || position < minimum || length() - position < minimum) return;
+    Array.prototype.forEach.call(box.querySelectorAll("[data-video-resume-time]"), function (node) {
+      node.textContent = spokenTime(position);
+    });
+    function close() {
+      box.hidden = true;
+      video.removeEventListener("play", close);
+    }
+    box.querySelector("[data-video-resume='continue']").addEventListener("click", function () {
+      close();
+      video.currentTime = position;
+      video.focus();
+      var playing = video.play();
+      if (playing && playing.catch) playing.catch(function () {});
+    });
+    box.querySelector("[data-video-resume='restart']").addEventListener("click", function () {
+      close();
+      video.focus();
+    });
+    video.addEventListener("play", close); // playing from elsewhere is an answer too
+    box.hidden = false;
+  }
+
+  if (video.readyState >= 1) {
+    startSession();
+    offerResume();
+  } else {
+    video.addEventListener("loadedmetadata", function () {
+      ensureSession();
+      offerResume();
+    }, { once: true });
+  }
 })();
