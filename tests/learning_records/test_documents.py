@@ -334,6 +334,18 @@ def test_hostile_documents_are_refused_without_a_5xx(docs, settings):
     assert bytes(Document.objects.get().content) == b"y" * 100
 
 
+@pytest.mark.parametrize("path", [STATE, "/xapi/statements"])
+def test_an_alternate_syntax_request_beyond_the_upload_limit_gets_413_in_xapi_terms(docs, settings, path):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    form = urlencode(
+        {"content": "x" * 2000, "X-Experience-API-Version": "1.0.3", **state()} | {"agent": json.dumps(AGENT)}
+    )
+    response = docs.xapi.client.post(f"{path}?method=PUT", form, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert response.json()["error"] is True
+    assert not Document.objects.exists()
+
+
 def test_version_header_methods_and_cors(docs, client):
     response = docs.get(STATE, state(), headers={"X-Experience-API-Version": None})
     assert response.status_code == 400
