@@ -48,3 +48,15 @@ def queries_during(action):
     with CaptureQueriesContext(connection) as context:
         action()
     return len(context.captured_queries)
+
+
+def assert_served_by_an_index(queryset):
+    """PostgreSQL's plan for `queryset` reads no table sequentially (sequential scans disabled for the check)."""
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan, plan

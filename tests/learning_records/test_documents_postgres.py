@@ -13,6 +13,7 @@ from learning_records import documents
 from learning_records.models import Document
 
 from .conftest import basic
+from .helpers import assert_served_by_an_index
 
 PROFILE = "/xapi/activities/profile"
 PARAMS = urlencode({"activityId": "http://example.org/activities/concurrent", "profileId": "settings"})
@@ -159,9 +160,4 @@ def test_document_lookups_use_an_index():
         Document.objects.filter(context_key=address.context_key, updated__gt="2026-01-01T00:00:00Z"),
         Document.objects.filter(agent_account_name="someone"),
     ):
-        sql, params = queryset.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("EXPLAIN " + sql, params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "Seq Scan" not in plan, plan
+        assert_served_by_an_index(queryset)

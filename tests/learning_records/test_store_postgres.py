@@ -5,13 +5,13 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from learning_records import query as queries
 from learning_records.models import Statement
 from learning_records.store import save_statements
 
-from .helpers import make_statement
+from .helpers import assert_served_by_an_index, make_statement
 
 
 @pytest.mark.postgres
@@ -58,10 +58,4 @@ def test_concurrent_writers_get_unique_stored_in_commit_order():
 )
 def test_every_filter_is_served_by_an_index(params):
     save_statements([make_statement()])
-    queryset = queries.filtered(queries.parse_query(params))[: queries.DEFAULT_LIMIT]
-    sql, sql_params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, sql_params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "Seq Scan" not in plan, plan
+    assert_served_by_an_index(queries.filtered(queries.parse_query(params))[: queries.DEFAULT_LIMIT])

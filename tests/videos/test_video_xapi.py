@@ -64,8 +64,8 @@ def test_the_video_page_gives_the_player_its_settings_and_a_local_script(agent_c
     script = open(path, encoding="utf-8").read()
     assert "video-xapi-config" in script and "X-Experience-API-Version" in script and "keepalive" in script
     # It only talks to the endpoint it is given (the browser test checks no other host is ever called).
-    assert ".fetch(config.endpoint," in script and ".fetch(stateUrl()," in script and "import " not in script
-    assert script.count("fetch(") == 2 and "state.endpoint +" in script
+    assert script.count("fetch(") == 1 and "window.fetch(url," in script and "import " not in script
+    assert "request(config.endpoint," in script and "request(stateUrl()," in script and "state.endpoint +" in script
 
 
 def test_nothing_is_recorded_without_an_xapi_account_or_in_a_preview(agent, video_page):

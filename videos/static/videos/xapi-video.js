@@ -124,6 +124,22 @@
     return merged;
   }
 
+  // Every request of the player: JSON, with the session cookie, the CSRF token and the xAPI version; a request
+  // sent while the page is left is `keepalive` (navigator.sendBeacon cannot send these headers).
+  function request(url, method, body, leaving) {
+    return window.fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      keepalive: !!leaving,
+      headers: {
+        "Content-Type": "application/json",
+        "X-Experience-API-Version": config.version,
+        "X-CSRFToken": config.csrfToken,
+      },
+      body: JSON.stringify(body),
+    });
+  }
+
   // --- Queue: sessionStorage until acknowledged ----------------------------------------------------------
 
   function loadQueue() {
@@ -191,18 +207,7 @@
       });
       inFlight = inFlightIds.length > 0;
     }
-    window
-      .fetch(config.endpoint, {
-        method: "POST",
-        credentials: "same-origin",
-        keepalive: !!leaving,
-        headers: {
-          "Content-Type": "application/json",
-          "X-Experience-API-Version": config.version,
-          "X-CSRFToken": config.csrfToken,
-        },
-        body: JSON.stringify(batch),
-      })
+    request(config.endpoint, "POST", batch, leaving)
       .then(
         function (response) {
           done();
@@ -524,19 +529,7 @@
     values[ext("length")] = round3(length());
     values[ext("completion-threshold")] = config.completionThreshold;
     if (session) values[ext("session-id")] = session.id;
-    window
-      .fetch(stateUrl(), {
-        method: "PUT",
-        credentials: "same-origin",
-        keepalive: !!leaving,
-        headers: {
-          "Content-Type": "application/json",
-          "X-Experience-API-Version": config.version,
-          "X-CSRFToken": config.csrfToken,
-        },
-        body: JSON.stringify(values),
-      })
-      .catch(function () {});
+    request(stateUrl(), "PUT", values, leaving).catch(function () {});
   }
 
   // "0 min 05 s" style, with the units the page gives (no-break spaces between numbers and units).
