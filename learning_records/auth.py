@@ -12,6 +12,7 @@ import binascii
 from datetime import timedelta
 
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -103,6 +104,10 @@ def authenticate_basic(header):
 
 
 def csrf_passes(request):
+    try:
+        _raw = request.body  # read first: the check may parse a form body, after which the raw body is unreadable
+    except RequestDataTooBig:
+        raise ApiError(413, "request body too large")
     check = CsrfViewMiddleware(lambda req: None)
     check.process_request(request)
     return check.process_view(request, lambda req: None, (), {}) is None

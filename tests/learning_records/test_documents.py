@@ -453,12 +453,12 @@ def browser(agent):
     token = client.cookies[settings.CSRF_COOKIE_NAME].value
     own = {"objectType": "Agent", "account": {"homePage": settings.PASSINNOV_BASE_URL, "name": agent.xapi_account_name}}
 
-    def request(method, params, body=None, csrf=True, path=STATE):
+    def request(method, params, body=None, csrf=True, path=STATE, content_type="application/json"):
         headers = {"X-Experience-API-Version": "1.0.3"}
         if csrf:
             headers["X-CSRFToken"] = token
         query = urlencode({k: json.dumps(v) if isinstance(v, dict) else v for k, v in params.items()})
-        extra = {"content_type": "application/json"} if body is not None else {}
+        extra = {"content_type": content_type} if body is not None else {}
         data = json.dumps(body) if isinstance(body, dict) else (body or b"")
         return client.generic(method, f"{path}?{query}", data, headers=headers, **extra)
 
@@ -496,6 +496,16 @@ def test_a_browser_uses_the_state_of_its_own_agent_only(browser, docs):
     assert browser("GET", own).json() == {"time": 13}
     assert browser("DELETE", own).status_code == 204
     assert Document.objects.filter(document_id="video").count() == 0
+
+
+@pytest.mark.parametrize("path", [STATE, "/xapi/statements"])
+def test_a_browser_posting_a_form_body_gets_an_xapi_answer(browser, path):
+    body = b'--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\nvalue\r\n--XX--\r\n'
+    params = {**state("form"), "agent": browser.own} if path == STATE else {}
+    response = browser("POST", params, body, path=path, content_type="multipart/form-data; boundary=XX")
+    assert response.status_code in (204, 400), response.content  # stored as a document / not a statement
+    if path == STATE:
+        assert bytes(Document.objects.get(document_id="form").content) == body
 
 
 def test_anonymous_requests_get_401(client):
