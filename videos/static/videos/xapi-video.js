@@ -15,8 +15,9 @@
  *
  * Where the agent stopped is kept in the State resource (config.state): position, the union of every segment
  * watched so far and the share of the video it covers, under the Video Profile's extension IRIs. It is
- * written on pause, at the end, every STATE_EVERY_MS while playing and when the page is left; the page
- * renders the document already stored, and a returning agent is offered to resume from it (#video-resume).
+ * written on pause, at the end, every STATE_EVERY_MS while playing and when the page is left, each time only
+ * if something moved since the last write; the page renders the document already stored, and a returning
+ * agent is offered to resume from it (#video-resume).
  * See docs/xapi-profile.md, "Videos (xAPI Video Profile)" and "Video State document".
  */
 (function () {
@@ -439,6 +440,7 @@
 
   video.addEventListener("play", function () {
     if (!ensureSession()) return;
+    moved = true;
     openSegment();
     send("played", { extensions: resultExtensions({ time: round3(video.currentTime) }) });
   });
@@ -448,6 +450,7 @@
     lastTime = video.currentTime;
     if (session.segmentStart !== null) {
       checkCompletion();
+      moved = true;
       if (Date.now() - stateSavedAt >= STATE_EVERY_MS) saveState(lastTime);
     }
   });
@@ -477,6 +480,7 @@
     var from = seekFrom !== null ? seekFrom : lastTime;
     seekFrom = null;
     lastTime = video.currentTime;
+    moved = true;
     if (!video.paused) session.segmentStart = lastTime;
     send("seeked", { extensions: resultExtensions({ "time-from": round3(from), "time-to": round3(lastTime) }) });
   });
@@ -504,6 +508,7 @@
   var saved = state && state.saved && typeof state.saved === "object" ? state.saved : {};
   var watchedBefore = parseSegments(saved[ext("played-segments")]); // every earlier session of this agent
   var stateSavedAt = 0;
+  var moved = false; // the position or what was watched changed since the document was last saved
 
   function allSegments() {
     return union(watchedBefore.concat(session ? segmentsWithCurrent() : []));
@@ -517,9 +522,11 @@
     ].join("&");
   }
 
-  // PUT replaces the document (the State resource needs no ETag); a failure only loses this position.
+  // PUT replaces the document (the State resource needs no ETag); a failure only loses this position. Nothing
+  // is sent when nothing moved (a page left without playing, a pause already saved).
   function saveState(position, leaving) {
-    if (!state || !length()) return;
+    if (!state || !length() || !moved) return;
+    moved = false;
     stateSavedAt = Date.now();
     var segments = allSegments();
     var values = {};
@@ -566,6 +573,7 @@
     });
     box.querySelector("[data-video-resume='restart']").addEventListener("click", function () {
       close();
+      moved = true; // starting over: the next save says so, even if the agent leaves at once
       video.focus();
     });
     video.addEventListener("play", close); // playing from elsewhere is an answer too
