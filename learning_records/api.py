@@ -21,7 +21,7 @@ from . import query as queries
 from .attachments import check_parts_are_declared, check_signatures, multipart_response, read_multipart
 from .auth import ApiError, authenticate
 from .models import Attachment, Statement
-from .store import Received, parse_json, save_statements
+from .store import Received, decode_json, parse_json, save_statements
 from .validation import SUPPORTED_VERSION, StatementError, validate_statement
 
 VERSION = "1.0.3"
@@ -194,7 +194,6 @@ def statements(request):
 
 def split_statements(text):
     """Received items of a JSON object or array, each keeping its exact text."""
-    decoder = json.JSONDecoder()
     stripped = text.strip()
     if not stripped.startswith("["):
         data = parse_json(stripped)
@@ -207,13 +206,9 @@ def split_statements(text):
     if stripped[position : position + 1] == "]":
         raise StatementError("the array of statements is empty")
     while True:
-        try:
-            data, end = decoder.raw_decode(stripped, position)
-        except ValueError as exc:
-            raise StatementError(f"malformed JSON: {exc}")
+        data, end = decode_json(stripped, position, whole=False)
         if not isinstance(data, dict):
             raise StatementError(f"statement[{len(items)}] must be a JSON object")
-        parse_json(stripped[position:end])  # refuse NaN/Infinity
         items.append(Received(stripped[position:end], data))
         position = whitespace.match(stripped, end).end()
         separator = stripped[position : position + 1]

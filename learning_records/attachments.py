@@ -16,14 +16,13 @@ import base64
 import binascii
 import copy
 import hashlib
-import json
 import re
 import uuid
 
 from . import jws
 from .auth import ApiError
-from .store import same_payload
-from .validation import StatementError
+from .store import parse_json, same_payload
+from .validation import StatementError, check_json_values
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
 SIGNATURE_ALGORITHMS = {"RS256", "RS384", "RS512"}
@@ -140,11 +139,14 @@ def check_jws(raw, statement):
     segments = token.split(".")
     if len(segments) != 3 or not all(segments):
         raise StatementError("signature: malformed JWS (header.payload.signature expected)")
+    raw_header, raw_payload = b64url(segments[0]), b64url(segments[1])
     try:
-        header = json.loads(b64url(segments[0]))
-        payload = json.loads(b64url(segments[1]))
-    except (ValueError, UnicodeDecodeError):
-        raise StatementError("signature: the JWS header and payload must be JSON")
+        header = parse_json(raw_header)
+        payload = parse_json(raw_payload)
+        check_json_values(header)  # bounded depth: the payload is deep-copied to be compared
+        check_json_values(payload)
+    except StatementError:
+        raise StatementError("signature: the JWS header and payload must be JSON statements")
     if not isinstance(header, dict) or header.get("alg") not in SIGNATURE_ALGORITHMS:
         raise StatementError("signature: the JWS algorithm must be RS256, RS384 or RS512")
     if not isinstance(payload, dict):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .auth import ApiError
 from .models import Statement, StatementIndexEntry, index_key
-from .store import ADVISORY_LOCK_KEY, agent_ifis, iso, normalise
+from .store import ADVISORY_LOCK_KEY, agent_ifis, iso, normalise, parse_json
 from .validation import StatementError, check_actor, check_iri, parse_timestamp
 
 DEFAULT_LIMIT = 100
@@ -63,8 +63,8 @@ def parse_format(params):
 
 def parse_agent(value):
     try:
-        agent = json.loads(value)
-    except ValueError:
+        agent = parse_json(value)
+    except StatementError:
         raise bad("agent must be a JSON Agent or Group")
     try:
         check_actor(agent, "agent")

@@ -45,18 +45,43 @@ class Received:
         self.data = data
 
 
+def refuse_constant(name):
+    raise StatementError(f"{name} is not a JSON value")
+
+
+JSON_DECODER = json.JSONDecoder(parse_constant=refuse_constant)
+
+
+JSON_WHITESPACE = " \t\n\r"
+
+
 def parse_json(text):
-    """Parse JSON text, refusing NaN/Infinity (not JSON) with a StatementError."""
+    """Parse JSON text (str or UTF-8 bytes), refusing NaN/Infinity (not JSON) with a StatementError."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StatementError("JSON must be encoded in UTF-8") from exc
+    value, _end = decode_json(text.strip(JSON_WHITESPACE))
+    return value
 
-    def bad_constant(name):
-        raise StatementError(f"{name} is not a JSON value")
 
+def decode_json(text, position=0, whole=True):
+    """(value, end) of the JSON value at `position`; StatementError for anything that is not JSON.
+
+    A body nested deeper than the parser's recursion limit is refused here (RecursionError must never reach
+    the caller: it would answer 500); the statement's own depth limit is checked by validation."""
     try:
-        return json.loads(text, parse_constant=bad_constant)
-    except (ValueError, RecursionError) as exc:
-        if isinstance(exc, StatementError):
-            raise
+        value, end = JSON_DECODER.raw_decode(text, position)
+    except RecursionError as exc:
+        raise StatementError("the JSON is nested too deeply") from exc
+    except StatementError:
+        raise
+    except ValueError as exc:
         raise StatementError(f"malformed JSON: {exc}") from exc
+    if whole and text[end:].strip(JSON_WHITESPACE):
+        raise StatementError("malformed JSON: extra data after the value")
+    return value, end
 
 
 def received(item):

@@ -1,6 +1,9 @@
 """Statements used by the learning_records tests."""
 
+import base64
 import copy
+import hashlib
+import json
 import uuid
 
 BASE = "http://testserver"
@@ -60,3 +63,40 @@ def assert_served_by_an_index(queryset):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Seq Scan" not in plan, plan
+
+
+def multipart(statement, parts, boundary="xAPIboundary", first_type="application/json"):
+    chunks = [f"--{boundary}\r\nContent-Type: {first_type}\r\n\r\n".encode(), json.dumps(statement).encode(), b"\r\n"]
+    for content, headers in parts:
+        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        chunks += [f"--{boundary}\r\n{head}\r\n".encode(), content, b"\r\n"]
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/mixed; boundary={boundary}"
+
+
+def attachment_of(content, usage="http://example.org/usage", content_type="text/plain"):
+    return {
+        "usageType": usage,
+        "display": {"en-US": "file"},
+        "contentType": content_type,
+        "length": len(content),
+        "sha2": hashlib.sha256(content).hexdigest(),
+    }
+
+
+def part_headers(content, **overrides):
+    headers = {
+        "Content-Type": "text/plain",
+        "Content-Transfer-Encoding": "binary",
+        "X-Experience-API-Hash": hashlib.sha256(content).hexdigest(),
+    }
+    headers.update(overrides)
+    return {name: value for name, value in headers.items() if value is not None}
+
+
+def jws(header, payload, signature=b"signature"):
+    def encode(value):
+        raw = value if isinstance(value, bytes) else json.dumps(value).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    return f"{encode(header)}.{encode(payload)}.{encode(signature)}".encode()

@@ -1,6 +1,5 @@
 """The Statement API at /xapi/ (xAPI 1.0.3, Communication part), through Django's test client."""
 
-import base64
 import hashlib
 import json
 import uuid
@@ -10,7 +9,7 @@ import pytest
 
 from learning_records.models import Statement
 
-from .helpers import make_statement, voiding, with_id
+from .helpers import attachment_of, jws, make_statement, multipart, part_headers, voiding, with_id
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_store")]
 
@@ -589,35 +588,6 @@ def test_alternate_syntax_refusals(xapi):
 # --- Attachments and signatures --------------------------------------------------------------------
 
 
-def multipart(statement, parts, boundary="xAPIboundary", first_type="application/json"):
-    chunks = [f"--{boundary}\r\nContent-Type: {first_type}\r\n\r\n".encode(), json.dumps(statement).encode(), b"\r\n"]
-    for content, headers in parts:
-        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        chunks += [f"--{boundary}\r\n{head}\r\n".encode(), content, b"\r\n"]
-    chunks.append(f"--{boundary}--\r\n".encode())
-    return b"".join(chunks), f"multipart/mixed; boundary={boundary}"
-
-
-def attachment_of(content, usage="http://example.org/usage", content_type="text/plain"):
-    return {
-        "usageType": usage,
-        "display": {"en-US": "file"},
-        "contentType": content_type,
-        "length": len(content),
-        "sha2": hashlib.sha256(content).hexdigest(),
-    }
-
-
-def part_headers(content, **overrides):
-    headers = {
-        "Content-Type": "text/plain",
-        "Content-Transfer-Encoding": "binary",
-        "X-Experience-API-Hash": hashlib.sha256(content).hexdigest(),
-    }
-    headers.update(overrides)
-    return {name: value for name, value in headers.items() if value is not None}
-
-
 def test_attachment_round_trip(xapi):
     content = b"hello attachment"
     statement = with_id(attachments=[attachment_of(content)])
@@ -691,14 +661,6 @@ def test_attachment_errors(xapi, case):
     response = xapi.post(body, content_type=content_type_override or content_type)
     assert response.status_code == 400
     assert Statement.objects.count() == 0
-
-
-def jws(header, payload, signature=b"signature"):
-    def encode(value):
-        raw = value if isinstance(value, bytes) else json.dumps(value).encode()
-        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-    return f"{encode(header)}.{encode(payload)}.{encode(signature)}".encode()
 
 
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
