@@ -21,7 +21,7 @@ from . import query as queries
 from .attachments import check_parts_are_declared, check_signatures, multipart_response, read_multipart
 from .auth import ApiError, authenticate
 from .models import Attachment, Statement
-from .store import Received, decode_json, parse_json, save_statements
+from .store import Received, declared_attachments, decode_json, parse_json, save_statements
 from .validation import SUPPORTED_VERSION, StatementError, validate_statement
 
 VERSION = "1.0.3"
@@ -292,15 +292,12 @@ def http_date(value):
     return format_datetime(value, usegmt=True)
 
 
-def with_attachments(json_text, rows):
-    """multipart/mixed response: the JSON, then the raw data of every attachment the statements declare
-    and the store holds (attachments given only by fileUrl have none)."""
-    wanted = set()
-    for row in rows:
-        data = row.data
-        for attachment in data.get("attachments", []) + data["object"].get("attachments", []):
-            wanted.add(attachment["sha2"])
-    found = Attachment.objects.filter(sha2__in=wanted).order_by("sha2") if wanted else []
+def with_attachments(json_text, rows, credential):
+    """multipart/mixed response: the JSON, then the raw data of every attachment the statements declare and
+    the store holds, when a statement the client may read brought it (attachments given only by fileUrl
+    have none; a sha2 known from another client's statement gives nothing)."""
+    wanted = {attachment["sha2"] for row in rows for attachment in declared_attachments(row.data)}
+    found = Attachment.objects.readable_by(credential).filter(sha2__in=wanted).order_by("sha2") if wanted else []
     body, content_type = multipart_response(json_text, list(found))
     return HttpResponse(body, content_type=content_type)
 
@@ -314,12 +311,12 @@ def get_statements(api_request, caller):
         query = queries.load_more(params["more"])
     else:
         query = queries.parse_query(params)
-    rows, more = queries.page(query, credential if caller.reads_only_own else None)
+    rows, more = queries.page(query, credential)
     preferred = queries.accept_languages(api_request.headers.get("accept-language"))
     texts = [queries.render(row, query["format"], preferred) for row in rows]
     more_url = f"{api_request.request.path}?more={more}" if more else ""
     json_text = '{"statements":[' + ",".join(texts) + '],"more":' + json.dumps(more_url) + "}"
-    response = with_attachments(json_text, rows) if query["attachments"] else json_response(json_text)
+    response = with_attachments(json_text, rows, credential) if query["attachments"] else json_response(json_text)
     if rows:
         response["Last-Modified"] = http_date(max(row.stored for row in rows))
     return response
@@ -338,14 +335,14 @@ def get_single(api_request, params, caller):
         statement_id = uuid.UUID(params[name])
     except ValueError:
         raise ApiError(400, f"{name} must be a UUID")
-    rows = Statement.objects.filter(statement_id=statement_id, voided=(name == "voidedStatementId"))
-    if caller.reads_only_own:
-        rows = rows.filter(credential=caller.credential)
+    rows = Statement.objects.readable_by(caller.credential).filter(
+        statement_id=statement_id, voided=(name == "voidedStatementId")
+    )
     row = rows.only("pk", "stored", "exact", "data").first()
     if row is None:
         raise ApiError(404, f"no statement {statement_id}")
     preferred = queries.accept_languages(api_request.headers.get("accept-language"))
     text = queries.render(row, statement_format, preferred)
-    response = with_attachments(text, [row]) if attachments else json_response(text)
+    response = with_attachments(text, [row], caller.credential) if attachments else json_response(text)
     response["Last-Modified"] = http_date(row.stored)
     return response

@@ -53,10 +53,6 @@ class Caller:
         if not self.credential.can_read_mine:
             raise ApiError(403, "this credential has no statements/read scope")
 
-    @property
-    def reads_only_own(self):
-        return self.credential is not None and not self.credential.can_read_all
-
 
 def parse_basic(header):
     scheme, _space, value = header.partition(" ")

@@ -109,6 +109,13 @@ class StatementQuerySet(models.QuerySet):
         """Statements written by the server or by a trusted credential."""
         return self.filter(trusted=True)
 
+    def readable_by(self, credential):
+        """What an API client may read: everything with a read-all scope, else only what it stored itself
+        (`statements/read/mine`). `credential=None`: the server itself."""
+        if credential is None or credential.can_read_all:
+            return self
+        return self.filter(credential=credential)
+
 
 class Statement(models.Model):
     statement_id = models.UUIDField(_("statement id"), unique=True)
@@ -182,13 +189,24 @@ class StatementIndexEntry(models.Model):
         return f"{self.kind} {self.key[:12]}"
 
 
+class AttachmentQuerySet(models.QuerySet):
+    def readable_by(self, credential):
+        """Attachments whose content came with a statement the client may read: knowing a sha2 is not enough
+        to get another client's bytes back."""
+        carried = Attachment.statements.through.objects.filter(statement__in=Statement.objects.readable_by(credential))
+        return self.filter(pk__in=carried.values("attachment_id"))
+
+
 class Attachment(models.Model):
-    """Raw attachment content, shared by every statement that declares the same sha2."""
+    """Raw attachment content, stored once per sha2; `statements` are those that brought it (sent its bytes)."""
 
     sha2 = models.CharField(max_length=128, unique=True)
     content_type = models.CharField(max_length=255)
     content = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
+    statements = models.ManyToManyField(Statement, related_name="attachment_contents", blank=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     def __str__(self):
         return self.sha2

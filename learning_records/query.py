@@ -114,7 +114,7 @@ def parse_query(params):
 
 def filtered(query, credential=None):
     """The queryset of a StatementResult (without paging), newest first unless ascending."""
-    statements = Statement.objects.filter(voided=False)
+    statements = Statement.objects.readable_by(credential).filter(voided=False)
     keys = []
     if "agent" in query:
         keys.append(index_key("related_agent" if query["related_agents"] else "agent", query["agent"]))
@@ -132,8 +132,6 @@ def filtered(query, credential=None):
         statements = statements.filter(stored__gt=parse_timestamp(query["since"]))
     if "until" in query:
         statements = statements.filter(stored__lte=parse_timestamp(query["until"]))
-    if credential is not None and not credential.can_read_all:
-        statements = statements.filter(credential=credential)
     return statements.order_by("stored" if query["ascending"] else "-stored")
 
 

@@ -375,7 +375,7 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
         if connection.vendor != "postgresql" and rows and rows[0].pk is None:  # pragma: no cover
             by_id = Statement.objects.in_bulk([r.statement_id for r in rows], field_name="statement_id")
             rows = [by_id[r.statement_id] for r in rows]
-        store_attachments(new_items, attachments)
+        store_attachments(rows, new_items, attachments)
         index_rows(rows)
         voided = void_targets(rows, targets)
         voided += void_late_targets(rows, already={target.pk for target, _voiding in voided})
@@ -495,18 +495,34 @@ def build_rows(new_items, authority, trusted, credential, user):
     return rows
 
 
-def store_attachments(new_items, attachments):
-    wanted = {
-        a["sha2"] for _id, item in new_items for a in item.data.get("attachments", []) if a["sha2"] in attachments
+def declared_attachments(data):
+    """The attachments a statement declares, its SubStatement's included."""
+    obj = data["object"]
+    return data.get("attachments", []) + (obj.get("attachments", []) if obj.get("objectType") == "SubStatement" else [])
+
+
+def store_attachments(rows, new_items, attachments):
+    """Keep the content of attachments sent with new statements, once per sha2, and remember which
+    statements brought which content (only they give access to it: Attachment.objects.readable_by)."""
+    carried = {
+        (row.pk, a["sha2"])
+        for row, (_id, item) in zip(rows, new_items, strict=True)
+        for a in declared_attachments(item.data)
+        if a["sha2"] in attachments
     }
-    if not wanted:
+    if not carried:
         return
+    wanted = {sha2 for _pk, sha2 in carried}
     known = set(Attachment.objects.filter(sha2__in=wanted).values_list("sha2", flat=True))
     Attachment.objects.bulk_create(
         [
             Attachment(sha2=sha2, content_type=attachments[sha2][0], content=attachments[sha2][1])
             for sha2 in sorted(wanted - known)
         ]
+    )
+    pks = dict(Attachment.objects.filter(sha2__in=wanted).values_list("sha2", "pk"))
+    Attachment.statements.through.objects.bulk_create(
+        [Attachment.statements.through(statement_id=pk, attachment_id=pks[sha2]) for pk, sha2 in sorted(carried)]
     )
 
 
