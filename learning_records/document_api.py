@@ -28,7 +28,7 @@ def caller_of(request, api_request):
     """An HTTP Basic credential, or a signed-in agent's browser (CSRF token required unless it only reads)."""
     authorization = api_request.headers.get("authorization")
     if authorization:
-        return authenticate_basic(authorization)
+        return Caller(credential=authenticate_basic(request, authorization))
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         if request.method not in READ_METHODS and not csrf_passes(request):

@@ -1,7 +1,5 @@
 """Mon parcours, badges, attestations and personal data: thin views over progress.services."""
 
-import base64
-import binascii
 import json
 
 from django.contrib import messages
@@ -11,12 +9,14 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from learning_records.auth import REALM, ApiError, authenticate_basic
 from progress.forms import ErasureForm, PathForm, VerificationForm
 from progress.models import Attestation, Badge, BadgeAward, ErasureRequest
 from progress.services import attestations, dashboard, openbadges, personal_data
@@ -173,44 +173,37 @@ def request_erasure(request):
     return redirect("mon_parcours:my_data")
 
 
-def _credential_from_basic(request):
-    from learning_records.models import Credential
-
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if not header.startswith("Basic "):
-        return None
-    try:
-        key, _sep, secret = base64.b64decode(header[6:]).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    credential = Credential.objects.filter(key=key, active=True).first()
-    if credential is None or not credential.check_secret(secret):
-        return None
-    return credential
+def _api_error(status, message, headers=None):
+    """An error in the xAPI format (`{"error": true, "message": …}`), as the Statement API answers it."""
+    response = JsonResponse({"error": True, "message": message}, status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
 
 
 @login_not_required
 @never_cache
 @require_safe
 def erasure_list(request):
-    """The erasure list for the LRS: statement ids to void. HTTP Basic, xAPI credential with all/read or all."""
-    credential = _credential_from_basic(request)
-    if credential is None:
-        response = JsonResponse({"error": "authentication required"}, status=401)
-        response["WWW-Authenticate"] = 'Basic realm="PassInnov"'
-        return response
+    """The erasure list for the LRS: statement ids to void. HTTP Basic with an xAPI credential holding all/read
+    or all, checked (and throttled on failure) exactly as the Statement API checks it."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return _api_error(401, "authentication required", {"WWW-Authenticate": REALM})
+    try:
+        credential = authenticate_basic(request, header)
+    except ApiError as exc:
+        return _api_error(exc.status, exc.message, exc.headers)
     if not credential.has_scope("all/read", "all"):
-        return JsonResponse({"error": "the credential needs the all/read scope"}, status=403)
+        return _api_error(403, "the credential needs the all/read scope")
     since = None
     if request.GET.get("since"):
-        from django.utils.dateparse import parse_datetime
-
         try:
             since = parse_datetime(request.GET["since"])
         except ValueError:
             since = None
-        if since is None:
-            return JsonResponse({"error": "since must be an ISO 8601 timestamp with a time zone"}, status=400)
+        if since is None or since.tzinfo is None:
+            return _api_error(400, "since must be an ISO 8601 timestamp with a time zone")
     return JsonResponse(personal_data.erasure_list(since=since))
 
 

@@ -176,3 +176,9 @@ def oidc(oidc_provider, oidc_test_client, settings):
 @pytest.fixture
 def provider_agent(oidc_provider):
     return ProviderAgent(oidc_provider)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache (throttling counters, verified secrets)."""
+    cache.clear()

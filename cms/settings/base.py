@@ -246,6 +246,15 @@ LOGGING = {
     },
 }
 
+# Credential guessing (xAPI clients, erasure list): failed HTTP Basic checks allowed per key and per client
+# address in each window of PASSINNOV_AUTH_FAILURE_WINDOW seconds, then 429 until the window ends.
+PASSINNOV_AUTH_FAILURES_PER_KEY = int(os.environ.get("PASSINNOV_AUTH_FAILURES_PER_KEY", "10"))
+PASSINNOV_AUTH_FAILURES_PER_ADDRESS = int(os.environ.get("PASSINNOV_AUTH_FAILURES_PER_ADDRESS", "30"))
+PASSINNOV_AUTH_FAILURE_WINDOW = int(os.environ.get("PASSINNOV_AUTH_FAILURE_WINDOW", "300"))
+# Reverse proxies in front of the application that append the client's address to X-Forwarded-For (nginx:
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`): 1 behind one nginx, 0 when exposed directly.
+PASSINNOV_TRUSTED_PROXIES = int(os.environ.get("PASSINNOV_TRUSTED_PROXIES", "0"))
+
 # Sessions: how many days before a session the reminder email goes out (send_session_reminders, daily).
 PASSINNOV_REMINDER_DAYS = int(os.environ.get("PASSINNOV_REMINDER_DAYS", "2"))
 # Practices: how many days after attending a module its follow-up question is asked (send_follow_up_reminders,
