@@ -2,7 +2,9 @@
 
 The store is an ordered log (`Statement.stored` is unique and strictly increasing), so each endpoint keeps a
 cursor: the (`stored`, `id`) of the last statement it acknowledged. A pass sends what follows the cursor,
-in batches, and moves the cursor only after the LRS answered 200 or 204. Statement ids are fixed by the
+in batches, and moves the cursor only after the LRS answered 200 or 204 for each statement, or refused one
+for itself (400, 413, 422: recorded as a RefusedStatement, shown in the admin, and skipped, so that one
+statement the LRS will never take cannot stop the queue). Statement ids are fixed by the
 store, so a batch sent twice (the answer was lost, the worker crashed before saving the cursor) is not
 stored twice: a conformant LRS ignores an identical statement it already has, and a 409 on a batch falls
 back to one statement at a time, where a 409 is checked with `GET ?statementId=`.
@@ -35,7 +37,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from pilotage.models import LrsEndpoint
+from pilotage.models import LrsEndpoint, RefusedStatement
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,9 @@ XAPI_VERSION = "1.0.3"
 # First key of PostgreSQL's two-int advisory lock: a constant for "LRS delivery", the endpoint id second.
 ADVISORY_LOCK_NAMESPACE = 0x50494C4F  # "PILO"
 SUCCESS = {200, 204}
+# Answers by which a LRS refuses a statement itself (malformed for it, too large, invalid): recorded as refused
+# and skipped. Anything else (401, 403, 404, 429, 5xx…) speaks of the endpoint, not of the statement.
+REFUSED = {400, 413, 422}
 # Voiding statements sent for an erasure get ids derived from (erasure, statement): resending is idempotent.
 ERASURE_NAMESPACE = uuid.UUID("8f0c54a4-6f2b-4d0e-9a57-3d1c3f5e2b71")
 
@@ -92,6 +97,7 @@ class LrsClient:
         self.session.auth = (endpoint.username, endpoint.password)
         self.session.headers.update({"X-Experience-API-Version": XAPI_VERSION, "User-Agent": "PassInnov/1.0"})
         self.timeout = (connect_timeout(), endpoint.timeout)
+        self.acknowledged = False  # has the LRS acknowledged any request yet (see send)
 
     def request(self, method, **kwargs):
         try:
@@ -130,21 +136,39 @@ class LrsClient:
         raise DeliveryError(describe_response(response))
 
     def send(self, statements):
-        """Deliver statements (already in order); raise DeliveryError unless every one is acknowledged."""
+        """Deliver statements (already in order). Returns the [(statement, response)] the LRS refused (see
+        REFUSED); raises DeliveryError unless every other one is acknowledged.
+
+        A refused batch, or one with a 409 (an earlier attempt whose answer was lost), is sent again one
+        statement at a time to find out which. A refusal counts only once this LRS has acknowledged another
+        request in the same pass: a misconfigured endpoint that refuses everything fails (and backs off)
+        instead of skipping the whole log.
+        """
         response = self.post(statements)
         if response.status_code in SUCCESS:
-            return
-        if response.status_code != 409:
+            self.acknowledged = True
+            return []
+        if response.status_code != 409 and response.status_code not in REFUSED:
             raise DeliveryError(describe_response(response))
-        # 409: the LRS already holds at least one of these ids (an earlier attempt whose answer was lost).
-        logger.info("%s answered 409 to a batch: sending its %d statements one by one", self.endpoint, len(statements))
-        for statement in statements:
-            response = self.post([statement])
-            if response.status_code in SUCCESS:
-                continue
-            if response.status_code == 409 and self.exists(statement.statement_id):
-                continue  # already delivered: nothing to do, and nothing duplicated
-            raise DeliveryError(describe_response(response))
+        if len(statements) == 1:
+            answers = [(statements[0], response)]
+        else:
+            logger.info("%s answered %s to a batch: sending its %d statements one by one", self.endpoint,
+                        response.status_code, len(statements))  # fmt: skip
+            answers = ((statement, self.post([statement])) for statement in statements)
+        refused = []
+        for statement, answer in answers:
+            if answer.status_code in SUCCESS:
+                self.acknowledged = True
+            elif answer.status_code == 409 and self.exists(statement.statement_id):
+                self.acknowledged = True  # already delivered: nothing to do, and nothing duplicated
+            elif answer.status_code in REFUSED:
+                refused.append((statement, answer))
+            else:
+                raise DeliveryError(describe_response(answer))
+        if refused and not self.acknowledged:
+            raise DeliveryError(describe_response(refused[0][1]))
+        return refused
 
 
 @contextmanager
@@ -222,6 +246,33 @@ def erasure_voiding_statements(erasure):
     return result
 
 
+def record_refused(endpoint, refused, result, erasure=None):
+    """Keep what the LRS refused (visible in the admin) so that delivery can move past it."""
+    if not refused:
+        return
+    now = timezone.now()
+    RefusedStatement.objects.bulk_create(
+        [
+            RefusedStatement(
+                endpoint=endpoint,
+                kind=RefusedStatement.Kind.ERASURE if erasure is not None else RefusedStatement.Kind.STATEMENT,
+                statement_id=statement.statement_id,
+                erasure_id=erasure.pk if erasure is not None else None,
+                voided_statement_id=statement.data["object"]["id"] if erasure is not None else None,
+                status_code=response.status_code,
+                message=describe_response(response)[:2000],
+                refused_at=now,
+            )
+            for statement, response in refused
+        ],
+        ignore_conflicts=True,  # refused again after a crash before the cursor moved
+    )
+    result.refused += len(refused)
+    for statement, response in refused:
+        logger.warning("%s refused statement %s (HTTP %s): skipped", endpoint, statement.statement_id,
+                       response.status_code)  # fmt: skip
+
+
 def deliver_erasures(endpoint, client, batch_size, result, stop=None):
     for erasure in pending_erasures(endpoint):
         if stop is not None and stop.is_set():
@@ -229,7 +280,7 @@ def deliver_erasures(endpoint, client, batch_size, result, stop=None):
         statements = erasure_voiding_statements(erasure)
         try:
             for start in range(0, len(statements), batch_size):
-                client.send(statements[start : start + batch_size])
+                record_refused(endpoint, client.send(statements[start : start + batch_size]), result, erasure)
         except DeliveryError as exc:
             result.error = str(exc)
             record_failure(endpoint, result.error)
@@ -247,6 +298,7 @@ class PassResult:
     delivered: int = 0
     batches: int = 0
     erasures: int = 0
+    refused: int = 0  # statements the LRS refused, recorded and skipped
     skipped: str = ""  # "inactive", "backoff" or "locked"
     error: str = ""
 
@@ -314,13 +366,14 @@ def deliver_pass(endpoint, *, owner=None, stop=None, max_batches=None, ignore_ba
             if not batch:
                 break
             try:
-                client.send(batch)
+                refused = client.send(batch)
             except DeliveryError as exc:
                 result.error = str(exc)
                 record_failure(endpoint, result.error)
                 break
-            record_success(endpoint, batch[-1], len(batch))
-            result.delivered += len(batch)
+            record_refused(endpoint, refused, result)
+            record_success(endpoint, batch[-1], len(batch) - len(refused))
+            result.delivered += len(batch) - len(refused)
             result.batches += 1
             if not uses_advisory_locks() and not renew_lease(endpoint, owner):
                 result.error = _("Another worker took over this endpoint.")

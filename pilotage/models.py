@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 class LrsEndpointQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
+
+    def with_refused_count(self):
+        """Annotate `refused_count`: statements each endpoint refused (one subquery)."""
+        refused = (
+            RefusedStatement.objects.filter(endpoint=models.OuterRef("pk"))
+            .order_by()
+            .values("endpoint")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(refused_count=Coalesce(models.Subquery(refused), 0))
 
     def with_lag(self):
         """Annotate `lag_annotation`: statements stored after each endpoint's cursor (one subquery)."""
@@ -100,6 +112,42 @@ class LrsEndpoint(models.Model):
     def is_due(self, now=None):
         now = now or timezone.now()
         return self.next_attempt_at is None or self.next_attempt_at <= now
+
+
+class RefusedStatement(models.Model):
+    """A statement an external LRS refused for itself (400, 413, 422): recorded here, and delivery moves on.
+
+    Without this, one statement the LRS will never accept (a void of a voiding statement, a statement its
+    validator is stricter about) would stop its queue for good. Administrators see these on the endpoint's
+    page in the admin; the statement stays in PassInnov's own store.
+    """
+
+    class Kind(models.TextChoices):
+        STATEMENT = "statement", _("stored statement")
+        ERASURE = "erasure", _("voiding statement of an erasure")
+
+    endpoint = models.ForeignKey(
+        LrsEndpoint, verbose_name=_("external LRS"), on_delete=models.CASCADE, related_name="refused_statements"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    statement_id = models.UUIDField(_("statement id"))
+    # For an erasure: the request it belongs to (progress.ErasureRequest id) and the erased statement voided.
+    erasure_id = models.BigIntegerField(_("erasure request"), null=True, blank=True)
+    voided_statement_id = models.UUIDField(_("voided statement id"), null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"))
+    message = models.TextField(_("answer of the LRS"), blank=True)
+    refused_at = models.DateTimeField(_("refused at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-refused_at", "-pk"]
+        verbose_name = _("statement refused by an external LRS")
+        verbose_name_plural = _("statements refused by an external LRS")
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "statement_id"], name="pilotage_refused_once_per_endpoint")
+        ]
+
+    def __str__(self):
+        return str(self.statement_id)
 
 
 class TrainerProfile(models.Model):

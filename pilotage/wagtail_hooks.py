@@ -7,13 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from pilotage.access import ALL, dashboard_scope
-from pilotage.models import LrsEndpoint
+from pilotage.models import LrsEndpoint, RefusedStatement
 
 
 class LrsEndpointForm(WagtailAdminModelForm):
@@ -61,7 +61,25 @@ class LrsEndpointForm(WagtailAdminModelForm):
 
 class LrsEndpointIndexView(IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().with_lag()
+        return super().get_base_queryset().with_lag().with_refused_count()
+
+
+class RefusedStatementsPanel(Panel):
+    """The statements this endpoint refused and delivery skipped (most recent first), read-only."""
+
+    shown = 50
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "pilotage/admin/refused_statements_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            refused = self.instance.refused_statements.all() if self.instance.pk else RefusedStatement.objects.none()
+            context["refused"] = list(refused[: self.panel.shown])
+            context["total"] = (
+                refused.count() if len(context["refused"]) == self.panel.shown else len(context["refused"])
+            )
+            return context
 
 
 class LagColumn(Column):
@@ -90,6 +108,7 @@ class LrsEndpointViewSet(ModelViewSet):
         DateColumn("last_success_at", label=_("Last success")),
         Column("consecutive_failures", label=_("Consecutive failures")),
         ErrorColumn("last_error", label=_("Current error")),
+        Column("refused_count", label=_("Statements refused")),
     ]
     search_fields = ["name", "statements_url"]
 
@@ -101,6 +120,7 @@ class LrsEndpointViewSet(ModelViewSet):
             FieldPanel("batch_size"),
             FieldPanel("timeout"),
             FieldPanel("active"),
+            RefusedStatementsPanel(heading=_("Statements refused by this LRS")),
         ],
         base_form_class=LrsEndpointForm,
     )

@@ -6,8 +6,9 @@ anonymises everything that identifies the agent:
 
 - the user row: username replaced by a random one, names, email, directorate, work site cleared, a new
   random xAPI account name, unusable password, no groups, inactive;
-- the agent's statements (actor = their account) are deleted from the store here; their ids are kept on the
-  erasure request, the *erasure list* the training department's LRS pulls to void its copies
+- the agent's statements (actor = their account) are deleted from the store here; their ids (voiding
+  statements left out: they cannot be voided) are kept on the erasure request, the *erasure list* the
+  training department's LRS pulls to void its copies
   (`GET /mon-parcours/effacements.json`, HTTP Basic with an xAPI credential holding the all/read or all
   scope, or `manage.py process_erasure --list`);
 - statements of other agents that name them (as instructor) get the account name replaced by the new
@@ -189,8 +190,11 @@ def process(erasure_request, by=None, now=None):
         new_account = secrets.token_hex(16)
 
         # Statements: the agent's own are removed here and listed for the LRS; others naming them are rewritten.
+        # The list leaves out voiding statements: a LRS refuses a void of a voiding statement (xAPI 1.0.3).
         own = Statement.objects.filter(actor_account_name=old_account)
-        statement_ids = [str(i) for i in own.order_by("stored").values_list("statement_id", flat=True)]
+        statement_ids = [
+            str(i) for i in own.filter(is_voiding=False).order_by("stored").values_list("statement_id", flat=True)
+        ]
         own.delete()
         for statement in Statement.objects.filter(exact__contains=old_account).only("data", "exact"):
             statement.data = _replace_in(statement.data, old_account, new_account)

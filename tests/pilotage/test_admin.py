@@ -1,9 +1,11 @@
 """External LRS endpoints in the Wagtail admin: administrators only, the secret is never shown back."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
-from pilotage.models import LrsEndpoint
+from pilotage.models import LrsEndpoint, RefusedStatement
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,28 @@ def test_only_administrators_configure_endpoints(client_for, endpoint, username)
 def test_admin_menu_links_the_dashboard_for_the_training_department_only(client_for):
     assert "/pilotage/" in client_for("formation").get("/admin/").content.decode()
     assert "/pilotage/" not in client_for("redacteur").get("/admin/").content.decode()
+
+
+def test_refused_statements_are_shown_to_administrators(client_for, endpoint, django_assert_max_num_queries):
+    refused = [
+        RefusedStatement.objects.create(
+            endpoint=endpoint,
+            kind=kind,
+            statement_id=uuid.uuid4(),
+            voided_statement_id=uuid.uuid4() if kind == "erasure" else None,
+            status_code=422,
+            message="HTTP 422 de http://lrs.test : field required",
+        )
+        for kind in ("statement", "erasure")
+    ]
+    client = client_for("admin")
+    client.get(INDEX)
+    with django_assert_max_num_queries(40):
+        html = client.get(INDEX).content.decode()
+    assert "Déclarations refusées" in html and ">2<" in "".join(html.split())
+    html = client.get(reverse("pilotage_lrs:edit", args=[endpoint.pk])).content.decode()
+    assert "Déclarations refusées par ce LRS" in html
+    for item in refused:
+        assert str(item.statement_id) in html
+    assert str(refused[1].voided_statement_id) in html and "field required" in html
+    assert client.get(INDEX + "new/").status_code == 200  # the panel on a new endpoint

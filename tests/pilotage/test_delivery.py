@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from learning_records.events import void
 from pilotage.delivery import LrsClient, deliver, endpoint_lock, lease_lock, renew_lease
-from pilotage.models import LrsEndpoint
+from pilotage.models import LrsEndpoint, RefusedStatement
 from tests.pilotage.fakes import FakeSession, response
 
 pytestmark = pytest.mark.django_db
@@ -319,3 +319,86 @@ def test_command_loop_stops_cleanly_on_sigterm(endpoint, make_statements, monkey
         signal.signal(signal.SIGTERM, previous)
     assert "Stopped." in out.getvalue()
     assert len(session.posted_ids) == 2
+
+
+# --- Statements a LRS refuses: recorded, skipped, the queue moves on ------------------------------------
+
+
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+
+def conformant_lrs(refused_ids=()):
+    """A LRS that answers 400 to a batch holding a statement it refuses (e.g. a void of a voiding statement,
+    which xAPI 1.0.3 forbids), and 200 otherwise."""
+    refused_ids = {str(i) for i in refused_ids}
+
+    def answer(method, payload, params):
+        for item in payload:
+            if item["id"] in refused_ids or (item["verb"]["id"] == VOIDED and item["object"]["id"] in refused_ids):
+                return response(400, {"error": True, "message": f"statement {item['id']} refused"})
+        return response(200, [item["id"] for item in payload])
+
+    return answer
+
+
+def test_a_refused_statement_is_recorded_and_the_queue_moves_on(endpoint, make_statements):
+    rows = make_statements(12)
+    bad = rows[4]
+    session = FakeSession(conformant_lrs([bad.statement_id]))
+    result = deliver(endpoint, session=session)
+    assert (result.delivered, result.refused, result.error) == (11, 1, "")
+    posted = [item["id"] for call in session.calls for item in call["payload"] if len(call["payload"]) == 1]
+    assert str(bad.statement_id) in posted  # found by sending its batch one by one
+    endpoint.refresh_from_db()
+    assert endpoint.lag == 0 and endpoint.consecutive_failures == 0 and endpoint.delivered_count == 11
+    refused = RefusedStatement.objects.get(endpoint=endpoint)
+    assert (refused.statement_id, refused.kind, refused.status_code) == (bad.statement_id, "statement", 400)
+    assert "refused" in refused.message
+    # Nothing is sent again.
+    again = FakeSession(conformant_lrs([bad.statement_id]))
+    assert deliver(endpoint, session=again).delivered == 0 and again.calls == []
+
+
+def test_an_endpoint_that_refuses_everything_fails_instead_of_skipping(endpoint, make_statements):
+    make_statements(3)
+    session = FakeSession(lambda *a: response(400, b"bad request"))
+    result = deliver(endpoint, session=session)
+    assert result.delivered == 0 and result.refused == 0 and "400" in result.error
+    endpoint.refresh_from_db()
+    assert endpoint.lag == 3 and endpoint.consecutive_failures == 1
+    assert not RefusedStatement.objects.exists()
+
+
+@pytest.mark.parametrize("status", [401, 403, 404, 429])
+def test_answers_about_the_endpoint_are_failures_not_refusals(endpoint, make_statements, status):
+    make_statements(2)
+    result = deliver(endpoint, session=FakeSession(lambda *a: response(status, b"no")))
+    assert result.delivered == 0 and str(status) in result.error
+    assert not RefusedStatement.objects.exists()
+
+
+def test_an_erasure_listing_a_voiding_statement_does_not_block_later_erasures(endpoint, make_statements):
+    """Erasure lists written before voiding statements were left out may still name one: the LRS refuses its
+    void, the refusal is recorded, and this erasure and the next ones are delivered."""
+    from progress.models import ErasureRequest
+
+    target = make_statements(1)[0]
+    voiding = void(target)
+    deliver(endpoint, session=FakeSession())  # the LRS has both
+    others = [str(row.statement_id) for row in make_statements(2, start=10)]
+    deliver(endpoint, session=FakeSession())
+    old = ErasureRequest.objects.create(
+        status="done", processed_at=timezone.now(), statement_ids=[str(target.statement_id), str(voiding.statement_id)]
+    )
+    later = ErasureRequest.objects.create(status="done", processed_at=timezone.now(), statement_ids=others)
+
+    session = FakeSession(conformant_lrs([voiding.statement_id]))
+    result = deliver(endpoint, session=session)
+    assert (result.erasures, result.refused, result.error) == (2, 1, "")
+    voided = [item["object"]["id"] for call in session.calls for item in call["payload"] if call["payload"]]
+    assert set(others) <= set(voided) and str(target.statement_id) in voided
+    endpoint.refresh_from_db()
+    assert (endpoint.erasure_cursor_at, endpoint.erasure_cursor_id) == (later.processed_at, later.pk)
+    refused = RefusedStatement.objects.get(endpoint=endpoint)
+    assert refused.kind == "erasure" and refused.erasure_id == old.pk
+    assert refused.voided_statement_id == voiding.statement_id

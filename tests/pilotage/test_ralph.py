@@ -8,11 +8,19 @@ import requests
 import time_machine
 from django.utils import timezone
 
-from pilotage.delivery import deliver
+from learning_records import events
+from learning_records.store import save_statements
+from pilotage.delivery import deliver, erasure_voiding_statements
+from pilotage.models import RefusedStatement
 from progress.models import ErasureRequest
+from progress.services import personal_data
+from tests.pilotage.conftest import statement
 from tests.pilotage.ralph_harness import PASSWORD, USERNAME, Ralph, ralph_bin
+from tests.progress.helpers import attend, entry_module, host, make_session, make_user
 
 pytestmark = [pytest.mark.ralph, pytest.mark.django_db]
+
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 
 @pytest.fixture
@@ -103,3 +111,46 @@ def test_lrs_stopped_in_the_middle_and_restarted_gets_everything_once(ralph, ral
     delivered_ids(ralph, expected)
     ralph_endpoint.refresh_from_db()
     assert ralph_endpoint.lag == 0 and ralph_endpoint.consecutive_failures == 0
+
+
+def test_a_statement_ralph_refuses_is_recorded_and_everything_else_delivered(ralph, ralph_endpoint, make_statements):
+    """Ralph 5.1 answers 422 to a valid statement whose object is a SubStatement (its model wants an object
+    id): that statement is recorded as refused, and delivery goes on with the following ones."""
+    before = make_statements(40)
+    sub = statement(999)
+    sub["object"] = {"objectType": "SubStatement", **statement(998)}
+    refused = save_statements(sub)
+    after = make_statements(40, start=100)
+    expected = {str(row.statement_id) for row in before + after}
+
+    result = deliver(ralph_endpoint)
+    assert (result.delivered, result.refused, result.error) == (80, 1, "")
+    delivered_ids(ralph, expected)
+    ralph_endpoint.refresh_from_db()
+    assert ralph_endpoint.lag == 0 and ralph_endpoint.consecutive_failures == 0
+    record = RefusedStatement.objects.get(endpoint=ralph_endpoint)
+    assert (record.statement_id, record.status_code, record.kind) == (refused.statement_id, 422, "statement")
+
+
+def test_an_erasure_reaches_ralph_without_voids_of_voiding_statements(ralph, ralph_endpoint):
+    """A facilitator who took back an attendance is the actor of the voiding statements written then: their
+    erasure voids their other statements at the LRS, never those voiding statements."""
+    facilitator = make_user("animatrice.effacee")
+    participant = make_user("participant.ralph")
+    session = make_session(entry_module(), days=-2)
+    host(facilitator, session, "lead")
+    _registration, attended, completed = attend(participant, session, instructor=facilitator)
+    voids = {str(events.void(s, reason_user=facilitator).statement_id) for s in (attended, completed)}
+    assert deliver(ralph_endpoint).error == ""
+
+    erasure, _created = personal_data.request_erasure(facilitator)
+    done = personal_data.process(erasure)
+    assert done.statement_ids and not voids & set(done.statement_ids)
+    result = deliver(ralph_endpoint)
+    assert (result.erasures, result.refused, result.error) == (1, 0, "")
+    records = {record["id"]: record for record in ralph.stored_records()}
+    sent = [statement.statement_id for statement in erasure_voiding_statements(done)]
+    assert {records[str(i)]["object"]["id"] for i in sent} == set(done.statement_ids)
+    assert not [r for r in records.values() if r["verb"]["id"] == VOIDED and r["object"]["id"] in voids]
+    ralph_endpoint.refresh_from_db()
+    assert ralph_endpoint.erasure_cursor_id == done.pk

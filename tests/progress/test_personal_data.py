@@ -221,3 +221,27 @@ def test_administrator_revokes_a_badge_with_a_reason(person, client_for):
     assert response.status_code == 302
     award.refresh_from_db()
     assert award.revoked and award.revocation_reason == "Erreur de saisie" and award.revocation_kind == "admin"
+
+
+def test_the_erasure_list_leaves_out_voiding_statements(person, client_for, lrs_credential):
+    """A facilitator's erasure: the voids written when they took back an attendance name them as actor; a
+    LRS refuses to void a voiding statement, so the list leaves them out (they are still deleted here)."""
+    from learning_records import events
+
+    participant = make_user("participant.annule")
+    _registration, attended, completed = attend(participant, make_session(other_modules()[0], days=-3))
+    voids = [events.void(attended, reason_user=person), events.void(completed, reason_user=person)]
+    own = set(
+        str(i)
+        for i in Statement.objects.filter(actor_account_name=person.xapi_account_name).values_list(
+            "statement_id", flat=True
+        )
+    )
+    assert {str(v.statement_id) for v in voids} <= own
+
+    erasure, _created = personal_data.request_erasure(person)
+    done = personal_data.process(erasure)
+    assert set(done.statement_ids) == own - {str(v.statement_id) for v in voids}
+    assert not Statement.objects.filter(statement_id__in=[v.statement_id for v in voids]).exists()
+    listed = Client().get("/mon-parcours/effacements.json", HTTP_AUTHORIZATION=lrs_credential(["all/read"])).json()
+    assert listed["erasures"][-1]["statement_ids"] == done.statement_ids
