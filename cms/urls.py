@@ -7,6 +7,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import views as accounts_views
 from core import views as core_views
 
+handler500 = core_views.server_error  # 503 while the database is unreachable (core/outage.py)
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # After a sign-in through the identity provider, signing out of the admin ends the provider's session too.

@@ -1,5 +1,6 @@
 import mimetypes
 import re
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -7,8 +8,20 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.http import content_disposition_header
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from core.outage import close_broken_connections, is_database_outage, outage_response
+
+
+def server_error(request):
+    """handler500: a lost database connection answers 503 with Retry-After (core.outage), anything else the
+    site's 500 page."""
+    if not is_database_outage(sys.exc_info()[1]):
+        return defaults.server_error(request)
+    close_broken_connections()
+    return outage_response(request)
 
 
 @login_not_required

@@ -7,6 +7,7 @@ X-Experience-API-Consistent-Through; errors are JSON `{"error": true, "message":
 """
 
 import json
+import logging
 import re
 import uuid
 from email.utils import format_datetime
@@ -17,12 +18,16 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from core.outage import DATABASE_OUTAGE, RETRY_AFTER_SECONDS, close_broken_connections
+
 from . import query as queries
 from .attachments import check_parts_are_declared, check_signatures, multipart_response, read_multipart
 from .auth import ApiError, authenticate
 from .models import Attachment, Statement
 from .store import Received, declared_attachments, decode_json, parse_json, save_statements
 from .validation import SUPPORTED_VERSION, StatementError, validate_statement
+
+logger = logging.getLogger(__name__)
 
 VERSION = "1.0.3"
 ALTERNATE_HEADERS = {
@@ -124,9 +129,10 @@ def error_response(status, message, headers=None):
     return response
 
 
-def finish(response, method):
+def finish(response, method, consistent=True):
     response["X-Experience-API-Version"] = VERSION
-    response["X-Experience-API-Consistent-Through"] = queries.consistent_through()
+    if consistent:  # not while the database is unreachable
+        response["X-Experience-API-Consistent-Through"] = queries.consistent_through()
     for name, value in CORS_HEADERS.items():
         response[name] = value
     if method == "HEAD":
@@ -143,18 +149,31 @@ def check_version(api_request):
 
 
 def handle(request, handler, needs_version=True):
-    if request.method == "OPTIONS":
-        return finish(HttpResponse(status=204), "OPTIONS")
     method = request.method
     try:
-        api_request = ApiRequest(request)
-        method = api_request.method
-        response = handler(api_request)
-    except ApiError as exc:
-        response = error_response(exc.status, exc.message, exc.headers)
-    except StatementError as exc:
-        response = error_response(exc.status, str(exc))
-    return finish(response, method)
+        if method == "OPTIONS":
+            return finish(HttpResponse(status=204), "OPTIONS")
+        try:
+            api_request = ApiRequest(request)
+            method = api_request.method
+            response = handler(api_request)
+        except ApiError as exc:
+            response = error_response(exc.status, exc.message, exc.headers)
+        except StatementError as exc:
+            response = error_response(exc.status, str(exc))
+        return finish(response, method)
+    except DATABASE_OUTAGE:
+        logger.warning("database unavailable during %s %s", method, request.path, exc_info=True)
+        close_broken_connections()
+        return database_unavailable(request, method)
+
+
+def database_unavailable(request, method=None):
+    """503 in the xAPI error format while the database is unreachable (core.outage); the client retries."""
+    response = error_response(
+        503, "the database is unavailable: try again later", {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+    return finish(response, method or request.method, consistent=False)
 
 
 @csrf_exempt
