@@ -46,7 +46,7 @@ CORS_HEADERS = {
         "X-CSRFToken, Accept-Language"
     ),
     "Access-Control-Expose-Headers": (
-        "ETag, Last-Modified, Content-Type, Content-Length, WWW-Authenticate, X-Experience-API-Version, "
+        "ETag, Last-Modified, Content-Type, Content-Length, WWW-Authenticate, Retry-After, X-Experience-API-Version, "
         "X-Experience-API-Consistent-Through"
     ),
     "Access-Control-Max-Age": "86400",

@@ -98,11 +98,18 @@ def read_multipart(content_type, body):
 
 
 def declared_hashes(data):
-    found = [a.get("sha2") for a in data.get("attachments", []) if isinstance(a, dict)]
+    """The sha2 of every attachment a statement declares (read before validation: any shape may come)."""
+    declaring = [data]
     obj = data.get("object")
     if isinstance(obj, dict) and obj.get("objectType") == "SubStatement":
-        found += [a.get("sha2") for a in obj.get("attachments", []) if isinstance(a, dict)]
-    return found
+        declaring.append(obj)
+    return [
+        a["sha2"]
+        for statement in declaring
+        if isinstance(statement.get("attachments"), list)
+        for a in statement["attachments"]
+        if isinstance(a, dict) and isinstance(a.get("sha2"), str)
+    ]
 
 
 def check_parts_are_declared(items, attachments):

@@ -69,17 +69,27 @@ def b64url_int(value):
     return int.from_bytes(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)), "big")
 
 
+# Real RSA keys stay far below these; a forged key with a huge exponent would cost minutes of CPU to check.
+MAX_MODULUS_BITS = 16384
+MAX_EXPONENT_BITS = 64
+
+
 def public_key(header):
     """(n, e) from the JWS header, or None when the header carries no key."""
     try:
         if header.get("x5c"):
-            return rsa_key_from_certificate(base64.b64decode(header["x5c"][0], validate=True))
-        jwk = header.get("jwk")
-        if isinstance(jwk, dict) and jwk.get("kty") == "RSA":
-            return b64url_int(jwk["n"]), b64url_int(jwk["e"])
+            key = rsa_key_from_certificate(base64.b64decode(header["x5c"][0], validate=True))
+        else:
+            jwk = header.get("jwk")
+            if not (isinstance(jwk, dict) and jwk.get("kty") == "RSA"):
+                return None
+            key = b64url_int(jwk["n"]), b64url_int(jwk["e"])
     except (KeyError, IndexError, TypeError, ValueError, binascii.Error) as exc:
         raise UnreadableKey(str(exc))
-    return None
+    n, e = key
+    if n.bit_length() > MAX_MODULUS_BITS or e.bit_length() > MAX_EXPONENT_BITS:
+        raise UnreadableKey("RSA key too large")
+    return key
 
 
 def verify(algorithm, signing_input, signature, key):

@@ -132,6 +132,16 @@ def test_unreadable_key_is_refused(rsa_key):
         check_jws(sign(header, statement, rsa_key), statement)
 
 
+def test_a_forged_key_too_large_to_check_quickly_is_refused(rsa_key):
+    """A huge exponent would make the RSA check run for minutes: refused before any computation."""
+    n, _e, _d = rsa_key
+    statement = make_statement(id=str(uuid.uuid4()))
+    for forged_n, forged_e in ((n, (1 << 100_000) + 1), ((1 << 20_000) + 1, 65537)):
+        header = {"alg": "RS256", "jwk": {"kty": "RSA", "n": int_b64url(forged_n), "e": int_b64url(forged_e)}}
+        with pytest.raises(StatementError, match="too large"):
+            check_jws(sign(header, statement, rsa_key), statement)
+
+
 def test_digest_prefixes_are_the_der_digest_infos():
     # DigestInfo ::= SEQUENCE { AlgorithmIdentifier, OCTET STRING digest }: its length matches the hash.
     for alg, (hash_function, prefix) in jws.DIGEST_INFO.items():
