@@ -127,3 +127,18 @@ def test_a_statement_at_the_depth_limit_is_stored_and_read_back(xapi):
         response = xapi.get(params={"statementId": statement["id"], "format": statement_format})
         assert response.status_code == 200
         assert response.json()["context"]["extensions"] == statement["context"]["extensions"]
+
+
+@pytest.mark.parametrize(
+    "attachments",
+    [None, "x", [{"sha2": []}], [{"sha2": {"a": 1}}], [None]],
+    ids=["null", "a string", "sha2 list", "sha2 object", "null item"],
+)
+def test_attachments_of_any_shape_answer_400(xapi, attachments):
+    """Found by the fuzz tests: the declared attachments are read before validation."""
+    statement = make_statement(attachments=None)
+    statement["attachments"] = attachments
+    before = store_state()
+    assert_refused(xapi.post(statement), before)
+    body, content_type = multipart(statement, [(b"data", part_headers(b"data"))])
+    assert_refused(xapi.post(body, content_type=content_type), before)
