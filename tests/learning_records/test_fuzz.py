@@ -19,6 +19,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from learning_records.models import Credential, Statement
+from learning_records.query import FILTER_PARAMS, SINGLE_PARAMS
 from tests.fuzzing import database_settings
 
 from .conftest import basic
@@ -173,27 +174,7 @@ statement_bodies = st.one_of(
     st.sampled_from(["", "[]", "{}", "[{}]", "null", "[" * 3000 + "]" * 3000, '{"a":' * 3000 + "1" + "}" * 3000]),
 )
 query_params = st.dictionaries(
-    st.sampled_from(
-        [
-            "agent",
-            "verb",
-            "activity",
-            "registration",
-            "related_activities",
-            "related_agents",
-            "since",
-            "until",
-            "limit",
-            "format",
-            "attachments",
-            "ascending",
-            "statementId",
-            "voidedStatementId",
-            "more",
-            "method",
-            "x",
-        ]
-    ),  # fmt: skip
+    st.sampled_from(sorted(FILTER_PARAMS | SINGLE_PARAMS) + ["more", "method", "Verb", "x"]),
     st.one_of(st.text(max_size=40), st.sampled_from([str(v) for v in INTERESTING]), json_values.map(json.dumps)),
     max_size=4,
 )
