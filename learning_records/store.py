@@ -51,8 +51,6 @@ def refuse_constant(name):
 
 
 JSON_DECODER = json.JSONDecoder(parse_constant=refuse_constant)
-
-
 JSON_WHITESPACE = " \t\n\r"
 
 
