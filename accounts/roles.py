@@ -1,7 +1,13 @@
-"""Roles are Django groups whose permissions are the union of what each app grants in `<app>/roles.py`.
+"""Roles, and who may do what: the one place the project's access rules start from.
 
-Each app's `roles.py` has a PERMISSIONS dict: role key -> ["app_label.codename", ...]. Groups are kept in
-sync after every migrate, so a new model's permission reaches its role without a manual step.
+- Roles are Django groups whose permissions are the union of what each app grants in `<app>/roles.py`.
+  Each app's `roles.py` has a PERMISSIONS dict: role key -> ["app_label.codename", ...]. Groups are kept in
+  sync after every migrate, so a new model's permission reaches its role without a manual step. Those
+  permissions drive the Wagtail admin (what each role may edit there).
+- CAPABILITIES names what the site's own pages let each role do. Views, the navigation and the services
+  call `can(user, capability)`; a rule about one object (this session's facilitators, the agent's own
+  trainer page) lives in the owning app's services, which start from these capabilities.
+- Roles are given by administrators (groups in the admin); nobody else changes them.
 """
 
 import importlib
@@ -9,6 +15,7 @@ import logging
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +39,24 @@ ROLE_LABELS = {
     "administrators": _("Administrator"),
 }
 
-# Roles that work in the Wagtail admin.
+# Roles that work in the Wagtail admin (they hold `wagtailadmin.access_admin`).
 ADMIN_ROLES = {"editors", "moderators", "training", "administrators"}
+
+# What the site's own pages let each role do (the admin's models follow the PERMISSIONS of each app).
+CAPABILITIES = {
+    # Be chosen as a session's facilitator, then handle that session's participants and attendance;
+    # see "Mes animations".
+    "facilitate": ("facilitators", "training"),
+    # Own the sessions: create, edit, cancel them and their facilitators in the admin; handle the
+    # participants and attendance of every session.
+    "manage_sessions": ("training",),
+    # The whole training dashboard, its exports and the internal trainers.
+    "steer": ("training", "administrators"),
+    # The training dashboard restricted to one's own sessions.
+    "steer_own_sessions": ("facilitators",),
+    # People and their data: erasure requests, badge awards, xAPI credentials, external LRS.
+    "administer": ("administrators",),
+}
 
 BASE_PERMISSIONS = {role: ["wagtailadmin.access_admin"] for role in ADMIN_ROLES} | {
     "editors": [
@@ -137,6 +160,7 @@ def group_for(role):
 
 
 def user_has_role(user, role):
+    """Whether the user holds the role (superusers count as administrators); group names cached per user."""
     if not user.is_authenticated:
         return False
     if user.is_superuser and role == "administrators":
@@ -172,3 +196,19 @@ def may_be_joined_by_email(user):
 
 def password_sign_in_is_restricted():
     return not (settings.PASSINNOV_DEMO or settings.PASSINNOV_AGENT_PASSWORD_LOGIN)
+
+
+def can(user, capability):
+    """Whether the user may do `capability` (a key of CAPABILITIES) on the site's own pages."""
+    return any(user_has_role(user, role) for role in CAPABILITIES[capability])
+
+
+def holders(capability):
+    """Active users who hold one of the roles of `capability` (e.g. the people who may facilitate)."""
+    names = [ROLES[role] for role in CAPABILITIES[capability]]
+    return get_user_model().objects.filter(is_active=True, groups__name__in=names).distinct()
+
+
+def can_use_admin(user):
+    """The Wagtail admin is for the roles that hold its access permission (editorial and management roles)."""
+    return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")

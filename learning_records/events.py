@@ -58,7 +58,12 @@ def earned(user, badge, assertion_url, *, timestamp=None):
 
 
 def hosted(user, session, role, *, timestamp=None):
-    return _store(builders.build_hosted(user, session, role, timestamp=timestamp))
+    """Record that `user` hosted `session`, at most once per person and session (a name-based statement id,
+    `statements.hosted_statement_id`): a second call returns the first statement, even with another role."""
+    statement_id = builders.hosted_statement_id(user.xapi_account_name, session.xapi_activity_id)
+    return _store_once(
+        statement_id, lambda: builders.build_hosted(user, session, role, timestamp=timestamp, statement_id=statement_id)
+    )
 
 
 def used(user, fiche, used_on, *, rating, team_size, setting, audience, module=None, timestamp=None):
@@ -99,22 +104,32 @@ def viewed(user, page, *, timestamp=None):
     """Record that `user` viewed `page`, at most once per agent, page and day (Europe/Paris).
 
     The statement id is a name-based UUID of (agent, activity, Paris day) (see
-    `statements.viewed_statement_id`), so the store's unique `statement_id` is the deduplication key: a
-    second view the same day finds that id and stores nothing; two concurrent first views meet on the store's
-    lock or its unique constraint, and the loser returns the winner's statement. Returns the day's `Statement`.
+    `statements.viewed_statement_id`): a second view the same day finds that id and stores nothing. Returns
+    the day's `Statement`.
+    """
+    now = timestamp or timezone.now()
+    statement_id = builders.viewed_statement_id(user.xapi_account_name, page.xapi_activity_id, builders.paris_day(now))
+    return _store_once(
+        statement_id, lambda: builders.build_viewed(user, page, timestamp=now, statement_id=statement_id)
+    )
+
+
+def _store_once(statement_id, build):
+    """Store the statement `build()` makes under a deterministic id, unless that id is already stored.
+
+    The store's unique `statement_id` is the deduplication key: two concurrent first calls meet on the
+    store's lock or its unique constraint, and the loser returns the winner's statement.
     """
     from learning_records.models import Statement
     from learning_records.validation import StatementConflict
 
-    now = timestamp or timezone.now()
-    statement_id = builders.viewed_statement_id(user.xapi_account_name, page.xapi_activity_id, builders.paris_day(now))
     existing = Statement.objects.filter(statement_id=statement_id).first()
     if existing is not None:
         return existing
     try:
-        return _store(builders.build_viewed(user, page, timestamp=now, statement_id=statement_id))
+        return _store(build())
     except (StatementConflict, IntegrityError):
-        # Another request recorded the same view meanwhile (same id, a different timestamp).
+        # Another request recorded the same statement meanwhile (same id, different content).
         existing = Statement.objects.filter(statement_id=statement_id).first()
         if existing is None:
             raise

@@ -71,6 +71,8 @@ PATH_SLUG = "passinnov"
 
 # Namespace of the name-based (UUID v5) ids of `viewed` statements: one id per agent, page and Paris day.
 VIEWED_NAMESPACE = uuid.UUID("0f0c7a52-5a4e-4b8e-9a43-6e1f3c1d2b7a")
+# Namespace of the ids of `hosted` statements: one id per facilitator and session.
+HOSTED_NAMESPACE = uuid.UUID("3c5e9b1e-8f0d-4a47-b6a2-51d0f2c7e4a9")
 
 
 def base_url():
@@ -153,6 +155,11 @@ def format_duration(value):
 def viewed_statement_id(account_name, activity_id, day):
     """Name-based UUID: the same agent viewing the same page on the same Paris day gets the same id."""
     return uuid.uuid5(VIEWED_NAMESPACE, f"{account_name} {activity_id} {day.isoformat()}")
+
+
+def hosted_statement_id(account_name, activity_id):
+    """Name-based UUID: a person hosts a session once, whatever happens to their facilitation row."""
+    return uuid.uuid5(HOSTED_NAMESPACE, f"{account_name} {activity_id}")
 
 
 # --- tincan building blocks -----------------------------------------------------------------------------

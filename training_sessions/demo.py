@@ -3,7 +3,8 @@
 - Every live module gets past sessions (with registrations, attendance and evaluations averaging about
   4.5/5) and future sessions (with places left, one full with a waiting list, one almost full).
 - Facilitation moves over time from ImFusio alone (external) to mixed teams to the Mission innovation alone
-  (internal), with the demo facilitator "animateur" among the internal facilitators.
+  (internal), with the demo facilitator "animateur" among the internal facilitators. Every facilitator
+  holds the facilitator role (only such people may facilitate).
 - Participants are extra demo agents who cannot sign in (unusable passwords). The demo account "agent" is
   registered nowhere: the browser journey starts from a fresh agent.
 - Dates are relative to the day the demo is loaded (Europe/Paris), and each session has a stable
@@ -17,8 +18,10 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.roles import group_for
 from core.models import Directorate, Location, Organisation
 from learning_records import events
+from training_sessions import services
 from training_sessions.models import Evaluation, Facilitation, Registration, Session
 
 NAMESPACE = uuid.UUID("6f1d7a38-52a4-4c1e-9a57-2b0e7d1c9a11")
@@ -151,12 +154,14 @@ def _users():
             user.save()
         agents.append(user)
     facilitators = {}
+    facilitator_role = group_for("facilitators")
     for username, first, last, _organisation in EXTERNAL_FACILITATORS + INTERNAL_FACILITATORS:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, first_name=first, last_name=last, email=f"{username}@passinnov.example")
             user.set_unusable_password()
             user.save()
+        user.groups.add(facilitator_role)
         facilitators[username] = user
     animateur = User.objects.filter(username="animateur").first()
     return agents, facilitators, animateur
@@ -272,10 +277,7 @@ def _past_registrations(session, agents, created, rating_offset):
                 criteria=evaluation.criteria,
                 timestamp=rated_at,
             )
-    for facilitation in session.facilitations.filter(hosted_at__isnull=True).select_related("user"):
-        events.hosted(facilitation.user, session, facilitation.role, timestamp=session.end)
-        facilitation.hosted_at = session.end
-        facilitation.save(update_fields=["hosted_at"])
+    services.record_hosting(session, now=session.end, timestamp=session.end)
 
 
 def _future_registrations(session, agents, waiting):

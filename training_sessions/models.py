@@ -18,10 +18,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Orderable
 
+from accounts import roles
 from learning_records.activities import XapiActivityMixin
+from training_sessions.panels import NOT_A_FACILITATOR, FacilitatorsPanel
 
 EVALUATION_EDIT_DAYS = 14
 RATING_MIN, RATING_MAX = 1, 5
@@ -131,7 +133,7 @@ class Session(XapiActivityMixin, ClusterableModel):
         MultiFieldPanel([FieldPanel("location"), FieldPanel("room"), FieldPanel("remote_url")], heading=_("Place")),
         FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_deadline")], heading=_("Registration")),
         FieldPanel("status"),
-        InlinePanel("facilitations", heading=_("Facilitators"), label=_("facilitator")),
+        FacilitatorsPanel("facilitations", heading=_("Facilitators"), label=_("facilitator")),
     ]
 
     class Meta:
@@ -283,6 +285,10 @@ class Facilitation(Orderable):
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
 
+    def clean(self):
+        if self.user_id and not roles.can(self.user, "facilitate"):
+            raise ValidationError({"user": NOT_A_FACILITATOR})
+
 
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
@@ -373,6 +379,10 @@ class Registration(models.Model):
     @property
     def is_active(self):
         return self.status in (self.Status.REGISTERED, self.Status.WAITING)
+
+    @property
+    def has_place(self):
+        return self.status == self.Status.REGISTERED
 
     def position_on_waiting_list(self):
         if self.status != self.Status.WAITING:

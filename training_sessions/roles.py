@@ -1,21 +1,17 @@
 """Permissions this app grants to each role (see accounts.roles).
 
-Attendance and participant lists are not Django permissions: a facilitator handles the sessions they
-facilitate and the training department handles all of them (`training_sessions.services.can_manage_session`).
+The training department owns the sessions: it alone creates, edits, cancels and deletes sessions and their
+facilitators in the admin. Editors and moderators publish content (modules, fiches, videos) and do not
+touch sessions. Administrators read them. Participant lists and attendance are not Django permissions: a
+person with the facilitator role handles the sessions they facilitate and the training department handles
+all of them (`accounts.roles.CAPABILITIES` and `training_sessions.access`).
 """
 
-EDIT = ["session", "facilitation"]
+OWNED = ["session", "facilitation"]
 READ = ["session", "facilitation", "registration", "evaluation"]
 
 PERMISSIONS = {
-    "editors": [f"training_sessions.{action}_{model}" for model in EDIT for action in ("add", "change", "view")],
-    "moderators": [
-        f"training_sessions.{action}_{model}" for model in EDIT for action in ("add", "change", "delete", "view")
-    ],
-    "training": [f"training_sessions.{action}_{model}" for model in EDIT for action in ("add", "change", "view")]
+    "training": [f"training_sessions.{action}_{model}" for model in OWNED for action in ("add", "change", "delete")]
     + [f"training_sessions.view_{model}" for model in READ],
-    "administrators": [
-        f"training_sessions.{action}_{model}" for model in EDIT for action in ("add", "change", "delete", "view")
-    ]
-    + [f"training_sessions.view_{model}" for model in READ],
+    "administrators": [f"training_sessions.view_{model}" for model in READ],
 }

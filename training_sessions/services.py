@@ -9,7 +9,10 @@ Decisions where the issue was silent (see docs in the final report):
   (directly or by promotion), `unregistered` when a registered agent cancels;
 - a cancellation by the programme cancels the registrations and tells the agents, without statements
   (the agents did not act); the session activity itself shows the cancellation;
-- facilitators' `hosted` statements are written when attendance is first marked for the session;
+- facilitators' `hosted` statements are written when attendance is first marked for the session, once per
+  session and person (a deterministic statement id: removing and adding a facilitator again writes none);
+- a facilitation row gives rights and statements only to a person who may facilitate (facilitator role or
+  training department, `accounts.roles.CAPABILITIES`);
 - an agent who already completed a module cannot register again for one of its sessions.
 """
 
@@ -24,11 +27,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.roles import user_has_role
+from accounts import roles
 from core.reminders import FAILED, SENT, send_once
 from core.transactions import after_commit as _on_commit
 from learning_records import events
 from training_sessions import emails
+from training_sessions.access import can_manage_session, can_see_remote_link, facilitated_sessions
 from training_sessions.models import Evaluation, Registration, Session
 
 DEFAULT_REMINDER_DAYS = 2
@@ -55,15 +59,6 @@ def reminder_days():
 
 
 # --- Reading ----------------------------------------------------------------------------------------------
-
-
-def can_manage_session(user, session):
-    """The session's facilitators and the training department handle its participants and attendance."""
-    if not user.is_authenticated:
-        return False
-    if user_has_role(user, "training"):
-        return True
-    return any(f.user_id == user.pk for f in session.facilitations.all())
 
 
 def required_modules(module):
@@ -348,11 +343,17 @@ def notify_session_changed(session):
 # --- Attendance -----------------------------------------------------------------------------------------------
 
 
-def record_hosting(session, now=None):
-    """Write each facilitator's `hosted` statement once (the first time attendance is marked)."""
+def record_hosting(session, now=None, timestamp=None):
+    """Write each facilitator's `hosted` statement (the first time attendance is marked).
+
+    Only people who may facilitate get one, and at most one per session and person: `events.hosted` uses a
+    statement id derived from both, so a facilitation deleted and added again writes nothing new.
+    """
     now = now or timezone.now()
     for facilitation in session.facilitations.filter(hosted_at__isnull=True).select_related("user"):
-        events.hosted(facilitation.user, session, facilitation.role)
+        if not roles.can(facilitation.user, "facilitate"):
+            continue
+        events.hosted(facilitation.user, session, facilitation.role, timestamp=timestamp)
         facilitation.hosted_at = now
         facilitation.save(update_fields=["hosted_at"])
 
@@ -502,6 +503,8 @@ def send_reminders(now=None, days=None):
 __all__ = [
     "SessionError",
     "can_manage_session",
+    "can_see_remote_link",
+    "facilitated_sessions",
     "register",
     "cancel_registration",
     "cancel_session",

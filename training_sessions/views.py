@@ -2,17 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.roles import user_has_role
-from training_sessions import ics, services
+from accounts import roles
+from training_sessions import access, ics, services
 from training_sessions.forms import AttendanceForm, EvaluationForm
-from training_sessions.models import Evaluation, Facilitation, Registration, Session
+from training_sessions.models import Evaluation, Registration, Session
 
 
 def _session_or_404(pk):
@@ -38,7 +37,8 @@ def _detail_context(request, session, **extra):
         "can_evaluate": registration is not None
         and registration.attendance == Registration.Attendance.PRESENT
         and (evaluation is None or evaluation.is_editable(now)),
-        "can_manage": services.can_manage_session(request.user, session),
+        "can_manage": access.can_manage_session(request.user, session),
+        "can_see_remote_link": access.can_see_remote_link(request.user, session, registration),
         "has_started": session.has_started(now),
         "deadline_passed": now >= session.deadline,
         "is_full": session.places_left == 0,
@@ -116,9 +116,12 @@ def calendar(request, pk):
     """ "Add to my calendar": the same event as the emailed invitation, as METHOD:PUBLISH."""
     session = _session_or_404(pk)
     registration = services.registration_for(request.user, session)
-    if registration is not None and registration.status != Registration.Status.REGISTERED:
+    remote_link = access.can_see_remote_link(request.user, session, registration)
+    if registration is not None and not registration.has_place:
         registration = None
-    data = ics.build_calendar(session, ics.PUBLISH, registration=registration, user=request.user)
+    data = ics.build_calendar(
+        session, ics.PUBLISH, registration=registration, user=request.user, with_remote_link=remote_link
+    )
     response = HttpResponse(data, content_type=ics.content_type(ics.PUBLISH))
     response["Content-Disposition"] = f'attachment; filename="{ics.filename(session)}"'
     return response
@@ -160,37 +163,24 @@ def evaluate(request, pk):
 # --- Facilitators and the training department --------------------------------------------------------------
 
 
-def _require_facilitation_area(user):
-    if not (
-        user_has_role(user, "facilitators")
-        or user_has_role(user, "training")
-        or Facilitation.objects.filter(user=user).exists()
-    ):
-        raise PermissionDenied(_("This area is for facilitators and the training department."))
-
-
 @require_GET
 def facilitator_home(request):
-    _require_facilitation_area(request.user)
+    if not roles.can(request.user, "facilitate"):
+        raise PermissionDenied(_("This area is for facilitators and the training department."))
     now = timezone.now()
-    mine = Session.objects.filter(Exists(Facilitation.objects.filter(session=OuterRef("pk"), user=request.user)))
-    if user_has_role(request.user, "training") and request.GET.get("toutes") == "1":
-        mine = Session.objects.all()
+    manages_all = roles.can(request.user, "manage_sessions")
+    show_all = manages_all and request.GET.get("toutes") == "1"
+    mine = Session.objects.all() if show_all else access.facilitated_sessions(request.user)
     sessions = mine.for_display().order_by("start", "pk")
     upcoming = [s for s in sessions.filter(end__gt=now)[:100]]
     past = [s for s in sessions.filter(end__lte=now).order_by("-start", "-pk")[:50]]
-    context = {
-        "upcoming": upcoming,
-        "past": past,
-        "is_training": user_has_role(request.user, "training"),
-        "show_all": request.GET.get("toutes") == "1",
-    }
+    context = {"upcoming": upcoming, "past": past, "is_training": manages_all, "show_all": show_all}
     return render(request, "training_sessions/facilitator_home.html", context)
 
 
 def _managed_session(request, pk):
     session = _session_or_404(pk)
-    if not services.can_manage_session(request.user, session):
+    if not access.can_manage_session(request.user, session):
         raise PermissionDenied(_("Only the session's facilitators or the training department see its participants."))
     return session
 

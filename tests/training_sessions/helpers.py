@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from accounts.roles import group_for
 from core.models import Location, Organisation
 from home.models import HomePage
 from parcours.models import ModulePage, ParcoursPage
@@ -49,6 +50,44 @@ def make_agent(username=None, **fields):
     user.set_unusable_password()
     user.save()
     return user
+
+
+def make_facilitator(username=None, **fields):
+    """A person holding the facilitator role (only such people may facilitate a session)."""
+    user = make_agent(username, **fields)
+    user.groups.add(group_for("facilitators"))
+    return user
+
+
+def session_form_data(session, facilitations, **fields):
+    """The admin's session edit form as a browser posts it; `facilitations`: [(user, role, organisation,
+    existing facilitation or None)]."""
+    data = {
+        "module": session.module_id,
+        "start": session.local_start.strftime("%Y-%m-%d %H:%M"),
+        "end": session.local_end.strftime("%Y-%m-%d %H:%M"),
+        "location": session.location_id or "",
+        "room": session.room,
+        "remote_url": session.remote_url,
+        "capacity": session.capacity,
+        "registration_deadline": "",
+        "status": session.status,
+        "facilitations-TOTAL_FORMS": len(facilitations),
+        "facilitations-INITIAL_FORMS": sum(1 for *_rest, existing in facilitations if existing is not None),
+        "facilitations-MIN_NUM_FORMS": 0,
+        "facilitations-MAX_NUM_FORMS": 1000,
+    }
+    for index, (user, role, org, existing) in enumerate(facilitations):
+        prefix = f"facilitations-{index}-"
+        data |= {
+            f"{prefix}id": existing.pk if existing is not None else "",
+            f"{prefix}user": user.pk,
+            f"{prefix}role": role,
+            f"{prefix}organisation": org.pk,
+            f"{prefix}ORDER": index + 1,
+            f"{prefix}DELETE": "",
+        }
+    return data | fields
 
 
 def site(name="Paris – Bercy"):

@@ -14,23 +14,24 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor_client(client_for):
-    return client_for("redacteur")
+def training_client(client_for):
+    """The training department owns the sessions in the admin."""
+    return client_for("formation")
 
 
-def test_the_sessions_list_filters_and_exports(editor_client, entry, later, animateur, internal, external):
+def test_the_sessions_list_filters_and_exports(training_client, entry, later, animateur, internal, external):
     internal_session = helpers.make_session(entry, days=3, facilitators=[(animateur, "lead", internal)])
     mixed = helpers.make_session(
         later, days=4, facilitators=[(helpers.make_agent(), "lead", external), (animateur, "co-facilitator", internal)]
     )
     url = reverse("wagtailsnippets_training_sessions_session:list")
-    response = editor_client.get(url)
+    response = training_client.get(url)
     assert response.status_code == 200
-    by_mode = editor_client.get(url, {"facilitation_mode": "mixed"}).content.decode()
+    by_mode = training_client.get(url, {"facilitation_mode": "mixed"}).content.decode()
     assert f"/edit/{mixed.pk}/" in by_mode and f"/edit/{internal_session.pk}/" not in by_mode
-    by_module = editor_client.get(url, {"module": later.pk}).content.decode()
+    by_module = training_client.get(url, {"module": later.pk}).content.decode()
     assert f"/edit/{mixed.pk}/" in by_module and f"/edit/{internal_session.pk}/" not in by_module
-    export = editor_client.get(url, {"export": "csv", "module": entry.pk})
+    export = training_client.get(url, {"export": "csv", "module": entry.pk})
     assert export.status_code == 200
     body = b"".join(export.streaming_content).decode() if export.streaming else export.content.decode()
     assert entry.title in body and "interne" in body
@@ -53,38 +54,19 @@ def test_a_module_page_links_to_its_sessions_in_the_admin(client_for, entry):
     assert f"?module={entry.pk}" in html
 
 
-def test_cancelling_in_the_admin_tells_the_registered_agents(editor_client, entry, animateur, internal, on_commit):
+def test_cancelling_in_the_admin_tells_the_registered_agents(training_client, entry, animateur, internal, on_commit):
     session = helpers.make_session(entry, days=6, facilitators=[(animateur, "lead", internal)])
     agent = helpers.make_agent()
     services.register(agent, session)
     mail.outbox.clear()
     url = reverse("wagtailsnippets_training_sessions_session:edit", args=[session.pk])
-    form = editor_client.get(url)
+    form = training_client.get(url)
     assert form.status_code == 200
-    local = session.local_start
-    data = {
-        "module": entry.pk,
-        "start": local.strftime("%Y-%m-%d %H:%M"),
-        "end": session.local_end.strftime("%Y-%m-%d %H:%M"),
-        "location": session.location_id,
-        "room": "",
-        "remote_url": "",
-        "capacity": 12,
-        "registration_deadline": "",
-        "status": "cancelled",
-        "facilitations-TOTAL_FORMS": 1,
-        "facilitations-INITIAL_FORMS": 1,
-        "facilitations-MIN_NUM_FORMS": 0,
-        "facilitations-MAX_NUM_FORMS": 1000,
-        "facilitations-0-id": session.facilitations.get().pk,
-        "facilitations-0-user": animateur.pk,
-        "facilitations-0-role": "lead",
-        "facilitations-0-organisation": internal.pk,
-        "facilitations-0-ORDER": 1,
-        "facilitations-0-DELETE": "",
-    }
+    data = helpers.session_form_data(
+        session, [(animateur, "lead", internal, session.facilitations.get())], status="cancelled"
+    )
     with on_commit():
-        response = editor_client.post(url, data)
+        response = training_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     session.refresh_from_db()
     assert session.status == "cancelled"

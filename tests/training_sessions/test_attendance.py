@@ -18,7 +18,7 @@ HOSTED = "http://activitystrea.ms/schema/1.0/host"
 @pytest.fixture
 def started(entry, animateur, internal, external):
     """A session that started an hour ago, led by "animateur" with an ImFusio co-facilitator, 2 registered."""
-    co = helpers.make_agent("imfusio-test")
+    co = helpers.make_facilitator("imfusio-test")
     session = helpers.make_session(
         entry, days=3, facilitators=[(animateur, "lead", internal), (co, "co-facilitator", external)]
     )
