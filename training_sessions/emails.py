@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from training_sessions import ics
+from training_sessions.access import can_see_remote_link
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def _send(registration, subject, paragraphs, *, calendar_method=None, action=Non
         logger.info("No email for user %s: message %r not sent", user.pk, subject)
         return 0
     session = registration.session
+    remote_link = can_see_remote_link(user, session, registration)
     with translation.override("fr"):
         context = {
             "user": user,
@@ -34,7 +36,7 @@ def _send(registration, subject, paragraphs, *, calendar_method=None, action=Non
             "paragraphs": paragraphs,
             "session_url": _absolute(session.get_absolute_url()),
             "action": action,
-            "place": ics.location_text(session),
+            "place": ics.location_text(session, remote_link),
         }
         text = render_to_string("training_sessions/emails/message.txt", context)
         html = render_to_string("training_sessions/emails/message.html", context)
@@ -43,7 +45,7 @@ def _send(registration, subject, paragraphs, *, calendar_method=None, action=Non
         )
         message.attach_alternative(html, "text/html")
         if calendar_method:
-            data = ics.build_calendar(session, calendar_method, registration=registration)
+            data = ics.build_calendar(session, calendar_method, registration=registration, with_remote_link=remote_link)
             message.attach(ics.filename(session), data, ics.content_type(calendar_method))
     return message.send(fail_silently=False)
 

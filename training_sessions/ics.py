@@ -36,7 +36,8 @@ def _address(email, name=None, **params):
     return address
 
 
-def location_text(session):
+def location_text(session, with_remote_link=False):
+    """Where the session takes place; the remote link only for whom `training_sessions.access` allows it."""
     if session.location_id and not session.location.is_remote:
         parts = [session.location.name]
         if session.room:
@@ -44,11 +45,16 @@ def location_text(session):
         if session.location.address:
             parts.append(session.location.address.replace("\n", ", "))
         return " – ".join(parts)
-    return session.remote_url or str(session.place_label)
+    if with_remote_link and session.remote_url:
+        return session.remote_url
+    return str(session.place_label)
 
 
-def build_calendar(session, method, registration=None, user=None):
-    """The calendar (bytes) for a session; `registration` gives the agent's UID and sequence."""
+def build_calendar(session, method, registration=None, user=None, with_remote_link=False):
+    """The calendar (bytes) for a session; `registration` gives the agent's UID and sequence.
+
+    The remote link appears only when the caller says the recipient may see it
+    (`training_sessions.access.can_see_remote_link`)."""
     tz = ZoneInfo(PARIS)
     user = user or (registration.user if registration else None)
     cal = Calendar()
@@ -71,11 +77,11 @@ def build_calendar(session, method, registration=None, user=None):
     event.add("dtend", end.replace(microsecond=0))
     event.add("summary", f"PassInnov – {session.module.title}")
     description = [f"Session du module « {session.module.title} » du parcours PassInnov."]
-    if session.remote_url:
+    if with_remote_link and session.remote_url:
         description.append(f"Lien de connexion : {session.remote_url}")
     description.append(f"{settings.PASSINNOV_BASE_URL}{session.get_absolute_url()}")
     event.add("description", "\n".join(description))
-    event.add("location", location_text(session))
+    event.add("location", location_text(session, with_remote_link))
     event.add("url", f"{settings.PASSINNOV_BASE_URL}{session.get_absolute_url()}")
     event["organizer"] = _address(organizer_email(), "PassInnov – Mission innovation")
     if user is not None and user.email:

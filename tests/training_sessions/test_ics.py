@@ -60,8 +60,86 @@ def test_add_to_my_calendar_downloads_the_same_event(client, entry_session):
     assert event.decoded("DTSTART") == entry_session.start
 
 
-def test_a_remote_session_gives_its_link_as_location(entry):
-    session = helpers.make_session(entry, location=None, remote_url="https://visio.finances.gouv.fr/passinnov")
-    _cal, event = event_of(ics.build_calendar(session, ics.PUBLISH))
-    assert str(event["LOCATION"]) == "https://visio.finances.gouv.fr/passinnov"
+LINK = "https://visio.finances.gouv.fr/passinnov"
+
+
+def event_text(data):
+    """The unfolded text of the event's properties (iCalendar folds long lines)."""
+    _cal, event = event_of(data)
+    return " ".join(str(value) for value in event.values())
+
+
+def test_a_remote_session_gives_its_link_as_location_only_when_allowed(entry):
+    session = helpers.make_session(entry, location=None, remote_url=LINK)
+    _cal, event = event_of(ics.build_calendar(session, ics.PUBLISH, with_remote_link=True))
+    assert str(event["LOCATION"]) == LINK
     assert str(event["UID"]) == session.ics_uid
+    _cal, event = event_of(ics.build_calendar(session, ics.PUBLISH))
+    assert str(event["LOCATION"]) == "À distance"
+    assert LINK not in event.to_ical().decode()
+
+
+@pytest.fixture
+def remote_session(entry, animateur, internal):
+    return helpers.make_session(
+        entry, capacity=1, location=None, remote_url=LINK, facilitators=[(animateur, "lead", internal)]
+    )
+
+
+@pytest.mark.parametrize(
+    "who, sees_link",
+    [
+        ("stranger", False),
+        ("waiting", False),
+        ("cancelled", False),
+        ("registered", True),
+        ("animateur", True),
+        ("formation", True),
+        ("other_facilitator", False),
+        ("redacteur", False),
+    ],
+)
+def test_the_calendar_file_and_the_page_give_the_remote_link_to_the_same_people(
+    client, demo_user, remote_session, who, sees_link
+):
+    first, second = helpers.make_agent(), helpers.make_agent()
+    services.register(first, remote_session)  # takes the only place
+    services.register(second, remote_session)  # waiting list
+    users = {
+        "stranger": helpers.make_agent(),
+        "waiting": second,
+        "registered": first,
+        "other_facilitator": helpers.make_facilitator(),
+    }
+    if who == "cancelled":
+        users[who] = helpers.make_agent()
+        services.register(users[who], remote_session)
+        services.cancel_registration(users[who], remote_session)
+    user = users.get(who) or demo_user(who)
+    client.force_login(user)
+    calendar = client.get(f"/sessions/{remote_session.pk}/calendrier.ics")
+    page = client.get(f"/sessions/{remote_session.pk}/")
+    assert calendar.status_code == page.status_code == 200
+    assert (LINK in event_text(calendar.content)) is sees_link
+    assert (LINK in page.content.decode()) is sees_link
+
+
+def test_emails_give_the_remote_link_to_registered_agents_only(remote_session, on_commit):
+    registered, waiting = helpers.make_agent(), helpers.make_agent()
+    with on_commit():
+        services.register(registered, remote_session)
+        services.register(waiting, remote_session)
+    by_agent = {m.to[0]: m for m in mail.outbox}
+    confirmation, waiting_list = by_agent[registered.email], by_agent[waiting.email]
+    assert LINK in confirmation.body and LINK in event_text(confirmation.attachments[0][1])
+    assert LINK not in waiting_list.body and all(LINK not in str(a[1]) for a in waiting_list.attachments)
+    assert all(LINK not in alt[0] for alt in waiting_list.alternatives)
+
+    # Cancelling: the CANCEL invitation no longer carries the link, and the promoted agent gets it.
+    mail.outbox.clear()
+    with on_commit():
+        services.cancel_registration(registered, remote_session)
+    by_agent = {m.to[0]: m for m in mail.outbox}
+    assert LINK not in by_agent[registered.email].body
+    assert LINK not in event_text(by_agent[registered.email].attachments[0][1])
+    assert LINK in by_agent[waiting.email].body
