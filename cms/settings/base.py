@@ -213,6 +213,7 @@ WAGTAILADMIN_BASE_URL = PASSINNOV_BASE_URL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_FRONTEND_LOGIN_URL = "/connexion/"
+WAGTAILADMIN_LOGIN_URL = "login"  # one login page for the site and the admin (see core.middleware)
 WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "registration/login.html"
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
 WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"

@@ -64,17 +64,27 @@ def test_signed_in_user_gets_document(agent_client, document):
     assert response.status_code == 200
 
 
-def test_admin_redirects_to_its_own_login(client):
-    response = client.get("/admin/")
+@pytest.mark.parametrize("path", ["/admin/", "/admin/pages/", "/admin/login/", "/admin/password_reset/"])
+def test_anonymous_admin_visitors_go_to_the_site_login_page(client, path):
+    response = client.get(path)
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"] == f"/connexion/?next={path}"
 
 
-def test_agent_cannot_enter_admin(agent_client):
-    response = agent_client.get("/admin/")
-    assert response.status_code in (302, 403)
-    if response.status_code == 302:
-        assert "/admin/login/" in response["Location"] or response["Location"] == "/"
+@pytest.mark.parametrize("username", ["agent", "animateur"])
+@pytest.mark.parametrize("path", ["/admin/", "/admin/pages/", "/admin/login/", "/admin/snippets/"])
+def test_people_without_admin_access_get_the_site_403_page(client_for, username, path):
+    """An agent (or a facilitator) who opens the admin: PassInnov's own page, not a second login form."""
+    response = client_for(username).get(path)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Accès refusé" in html and "fr-header" in html
+    assert 'name="password"' not in html
+
+
+def test_logging_out_of_the_admin_leads_to_the_site_login_page(client_for):
+    response = client_for("redacteur").post("/admin/logout/")
+    assert response.status_code == 302 and response["Location"] == "/connexion/"
 
 
 def test_editor_enters_admin(client_for):
