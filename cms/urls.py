@@ -14,6 +14,8 @@ urlpatterns = [
     # After a sign-in through the identity provider, signing out of the admin ends the provider's session too.
     path("admin/logout/", accounts_views.admin_logout),
     path("admin/", include(wagtailadmin_urls)),
+    # Documents: Wagtail's view, wrapped to serve uploads with the headers of core.uploads.
+    re_path(r"^documents/(\d+)/(.*)$", core_views.serve_document, name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.+)$", core_views.protected_media, name="protected_media"),
     path("", include("accounts.urls")),

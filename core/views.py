@@ -1,4 +1,3 @@
-import mimetypes
 import re
 import sys
 from pathlib import Path
@@ -7,12 +6,13 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.utils.http import content_disposition_header
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from wagtail.documents.views.serve import serve as wagtail_serve_document
 
 from core.outage import close_broken_connections, is_database_outage, outage_response
+from core.uploads import apply_upload_headers, served_as
 
 
 def server_error(request):
@@ -80,7 +80,8 @@ class RangeFile:
 
 @require_safe
 def protected_media(request, path):
-    """Serve an uploaded file to a signed-in user (LoginRequiredMiddleware guarantees one).
+    """Serve an uploaded file to a signed-in user (LoginRequiredMiddleware guarantees one), never as the site:
+    downloads and embedded media get the headers of `core.uploads`.
 
     In production the web server does the copying: this view answers with X-Accel-Redirect to an internal
     location, so access control stays here and nginx never exposes MEDIA_ROOT directly.
@@ -89,10 +90,10 @@ def protected_media(request, path):
     target = (root / path).resolve()
     if root not in target.parents or not target.is_file():
         raise Http404
-    content_type, encoding = mimetypes.guess_type(target.name)
+    content_type, _inline = served_as(target.name)
     accel = settings.PASSINNOV_MEDIA_ACCEL_REDIRECT
     if accel:
-        response = HttpResponse(content_type=content_type or "application/octet-stream")
+        response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + target.relative_to(root).as_posix()
     else:
         size = target.stat().st_size
@@ -103,21 +104,26 @@ def protected_media(request, path):
             response["Content-Range"] = f"bytes */{size}"
             return response
         if byte_range is None:
-            response = FileResponse(target.open("rb"), content_type=content_type or "application/octet-stream")
+            response = FileResponse(target.open("rb"), content_type=content_type)
         else:
             start, end = byte_range
             length = end - start + 1
             response = StreamingHttpResponse(
                 RangeFile(target.open("rb"), start, length),
                 status=206,
-                content_type=content_type or "application/octet-stream",
+                content_type=content_type,
             )
             response["Content-Range"] = f"bytes {start}-{end}/{size}"
             response["Content-Length"] = str(length)
         response["Accept-Ranges"] = "bytes"
-    if encoding:
-        response["Content-Encoding"] = encoding
-    response["Content-Disposition"] = content_disposition_header(False, target.name)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
+    return apply_upload_headers(response, target.name)
+
+
+def serve_document(request, document_id, document_filename):
+    """Wagtail's document view (collection privacy and its other checks), then the upload headers on the file
+    it sends, streamed or through X-Accel-Redirect; its other answers (password form, redirect) are kept."""
+    response = wagtail_serve_document(request, document_id, document_filename)
+    sends_file = response.streaming or response.has_header("X-Accel-Redirect")
+    if response.status_code in (200, 206) and sends_file:
+        apply_upload_headers(response, document_filename)
     return response

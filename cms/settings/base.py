@@ -174,6 +174,42 @@ DSFR_MARK_OPTIONAL_FIELDS = True  # the DSFR now marks optional fields rather th
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 PASSINNOV_MEDIA_ACCEL_REDIRECT = os.environ.get("PASSINNOV_MEDIA_ACCEL_REDIRECT", "")  # e.g. "/protected-media/"
+
+# What the site's pages embed, served inline with exactly this type; every other upload is a download
+# (core.uploads). Editors may upload nothing else: images, videos, audio and documents are limited below.
+PASSINNOV_EMBEDDED_UPLOAD_TYPES = {
+    "gif": "image/gif",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "mp4": "video/mp4",
+    "m4v": "video/mp4",
+    "webm": "video/webm",
+    "ogv": "video/ogg",
+    "aac": "audio/aac",
+    "flac": "audio/flac",
+    "m4a": "audio/mp4",
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "wav": "audio/wav",
+    "vtt": "text/vtt",  # captions, uploaded as documents
+}
+# Documents the programme publishes (downloads).
+PASSINNOV_DOWNLOAD_UPLOAD_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+    "txt": "text/plain",
+    "csv": "text/csv",
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -219,13 +255,23 @@ WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
 WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 SENDFILE_BACKEND = "home.sendfile"  # documents: X-Accel-Redirect when PASSINNOV_MEDIA_ACCEL_REDIRECT is set
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
+# Documents: what the programme publishes, plus the captions of videos. core.views.serve_document wraps
+# Wagtail's view: downloads except the captions, with the headers of core.uploads.
+WAGTAILDOCS_EXTENSIONS = [*PASSINNOV_DOWNLOAD_UPLOAD_TYPES, "vtt"]
+# Raster images only: an SVG can carry scripts, so SVG uploads are refused (core.forms.ImageForm says why).
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.forms.ImageForm"
 WAGTAILEMBEDS_FINDERS = []  # no oEmbed: the intranet has no internet access at run time
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # French stemming: a search for "fiche" finds "fiches" (SQLite's backend does not stem).
     WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "french"
-WAGTAILMEDIA = {"MEDIA_MODEL": "wagtailmedia.Media"}
+WAGTAILMEDIA = {
+    "MEDIA_MODEL": "wagtailmedia.Media",
+    # What browsers play in the site's <video> and <audio> players (served inline, see above).
+    "AUDIO_EXTENSIONS": ["aac", "flac", "m4a", "mp3", "ogg", "wav"],
+    "VIDEO_EXTENSIONS": ["m4v", "mp4", "ogv", "webm"],
+}
 
 # Security defaults (production tightens the transport-related ones)
 SESSION_COOKIE_HTTPONLY = True
