@@ -1,9 +1,11 @@
 import os
+import time
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 from tests.oidc.harness import OpenIDProvider, ProviderAgent, require_provider
 from tests.requirements import CHROMIUM, require_chromium, require_postgres
@@ -91,11 +93,47 @@ def live_demo(transactional_db, live_server):
     return live_server
 
 
+# Every Content-Security-Policy violation in any frame of a browser context: the site's policy must hold on
+# every page a test opens (core.csp).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.passinnovCspViolation({
+    directive: event.effectiveDirective, blocked: event.blockedURI, source: event.sourceFile,
+    line: event.lineNumber, sample: event.sample, page: location.href,
+  });
+});
+"""
+
+
+def watch_csp(context):
+    """Record the CSP violations of every page of `context`: `securitypolicyviolation` events and the
+    console's CSP errors. Returns the (growing) list."""
+    violations = []
+    context.expose_binding("passinnovCspViolation", lambda _source, violation: violations.append(violation))
+    context.add_init_script(CSP_LISTENER)
+
+    def console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append({"console": message.text, "page": message.page.url if message.page else None})
+
+    context.on("console", console)
+    return violations
+
+
+def csp_violations(page, violations=None):
+    """The violations recorded so far (a round trip to the page first delivers the pending reports)."""
+    page.evaluate("1")
+    return list(page.csp_violations if violations is None else violations)
+
+
 @pytest.fixture
 def page(browser, live_demo):
-    """A fresh browser page on the live server; `page.foreign_requests` lists requests to any other host."""
+    """A fresh browser page on the live server; `page.foreign_requests` lists requests to any other host and
+    `page.csp_violations` the Content-Security-Policy violations (none allowed: checked again at teardown)."""
     context = browser.new_context(base_url=live_demo.url, locale="fr-FR")
+    violations = watch_csp(context)
     page = context.new_page()
+    page.csp_violations = violations
     own_host = urlsplit(live_demo.url).netloc
     page.foreign_requests = []
 
@@ -109,7 +147,31 @@ def page(browser, live_demo):
     page.on("request", track)
     page.set_default_timeout(15000)
     yield page
+    if not page.is_closed():
+        csp_violations(page)
+        # Leave the page now, so that what it sends when hidden (the video player's statements) is handled by
+        # the live server before the test database is flushed, not during the flush.
+        page.goto("about:blank")
+        wait_for_idle_database()
     context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
+
+
+def wait_for_idle_database(quiet_checks=5, interval=0.05, limit=10):
+    """Wait until no other connection is running a query on the test database (PostgreSQL), a few checks in
+    a row: the live server has finished the requests a page sent while leaving."""
+    if connection.vendor != "postgresql":
+        return
+    quiet, deadline = 0, time.monotonic() + limit
+    while quiet < quiet_checks and time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            busy = cursor.fetchone()[0]
+        quiet = 0 if busy else quiet + 1
+        time.sleep(interval)
 
 
 def sign_in(page, username="agent", password=DEMO_PASSWORD, next_url="/"):

@@ -6,6 +6,7 @@ One test function: every browser test reloads the demo into a fresh live databas
 import pytest
 
 from tests.a11y import audit
+from tests.conftest import csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -60,3 +61,4 @@ def test_editorial_pages_are_accessible_and_lead_the_agent_to_the_content(signed
     assert track == {"kind": "captions", "language": "fr"}
     page.wait_for_function("document.querySelector('video').textTracks[0].cues?.length > 0")
     assert page.foreign_requests == []
+    assert csp_violations(page) == []

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.a11y import audit
-from tests.conftest import sign_in
+from tests.conftest import csp_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,7 @@ def test_agent_signs_in_reaches_home_and_signs_out(page):
     page.wait_for_load_state("networkidle")
     assert "/connexion/" in page.url
     assert page.foreign_requests == []
+    assert csp_violations(page) == []
 
 
 def test_wrong_password_is_announced(page):
@@ -26,3 +27,4 @@ def test_wrong_password_is_announced(page):
     assert "/connexion/" in page.url
     assert "Identifiant ou mot de passe incorrect" in page.locator(".fr-alert--error").inner_text()
     audit(page)
+    assert csp_violations(page) == []

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.a11y import audit
+from tests.conftest import csp_violations
 
 pytestmark = pytest.mark.browser
 
@@ -29,6 +30,7 @@ def test_training_department_reads_the_dashboard_and_exports(signed_in_page):
         page.get_by_role("link", name="inscriptions (XLSX)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
     assert page.foreign_requests == []
+    assert csp_violations(page) == []
 
 
 def test_trainers_page_is_accessible(signed_in_page):
@@ -40,3 +42,4 @@ def test_trainers_page_is_accessible(signed_in_page):
     assert page.get_by_role("heading", level=1).inner_text() == "Hugo Moreau"
     audit(page)
     assert page.foreign_requests == []
+    assert csp_violations(page) == []

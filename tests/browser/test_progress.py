@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from progress.services import openbadges
 from tests.a11y import audit
-from tests.conftest import sign_in
+from tests.conftest import csp_violations, sign_in
 from tests.progress.helpers import attend, make_session
 from training_sessions import services
 from training_sessions.models import Registration, Session
@@ -89,6 +89,7 @@ def test_agent_goes_from_registration_to_badge_and_attestation(page, live_demo, 
     assert data["profile"]["username"] == "agent"
     assert {b["badge"] for b in data["badges"]} >= {"PassInnov", "Module Intelligence collective"}
     assert page.foreign_requests == []
+    assert csp_violations(page) == []
 
 
 def test_verification_page_with_an_unknown_code_is_accessible(page):
@@ -99,3 +100,4 @@ def test_verification_page_with_an_unknown_code_is_accessible(page):
     page.wait_for_load_state("networkidle")
     assert "Code inconnu" in page.locator("#verification-result").inner_text()
     audit(page)
+    assert csp_violations(page) == []

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.a11y import audit
-from tests.conftest import sign_in
+from tests.conftest import csp_violations, sign_in, watch_csp
 from training_sessions.models import Registration, Session
 
 pytestmark = pytest.mark.browser
@@ -55,6 +55,7 @@ def test_agent_registers_attends_rates_then_opens_a_later_module(page, browser, 
         start=start, end=start + timedelta(minutes=90), registration_deadline=None
     )
     facilitator = browser.new_context(base_url=live_demo.url, locale="fr-FR")
+    facilitator_violations = watch_csp(facilitator)
     try:
         facilitator_page = facilitator.new_page()
         sign_in(facilitator_page, "animateur", next_url="/sessions/animation/")
@@ -65,6 +66,7 @@ def test_agent_registers_attends_rates_then_opens_a_later_module(page, browser, 
         audit(facilitator_page)
         facilitator_page.get_by_role("button", name="Présent : Camille Martin").click()
         assert "Camille Martin : présent" in facilitator_page.locator(".fr-alert--success").inner_text()
+        assert csp_violations(facilitator_page, facilitator_violations) == []
     finally:
         facilitator.close()
     registration = Registration.objects.get(user__username="agent", session=entry)
@@ -88,3 +90,4 @@ def test_agent_registers_attends_rates_then_opens_a_later_module(page, browser, 
     assert "Vous êtes inscrit" in page.locator(".fr-alert--success").inner_text()
     assert Registration.objects.get(user__username="agent", session=later).status == "registered"
     assert page.foreign_requests == []
+    assert csp_violations(page) == []

@@ -10,7 +10,7 @@ import pytest
 
 from learning_records.models import Statement
 from progress.models import Progress
-from tests.conftest import sign_in
+from tests.conftest import csp_violations, sign_in
 from tests.videos.test_video_xapi_profile import documented_extension_keys
 from videos.models import VideoPage
 from videos.xapi import EXTENSIONS, PROFILE, VERBS
@@ -151,5 +151,6 @@ def test_player_sends_video_profile_statements_that_never_complete_the_module(pa
     assert answers and set(answers) <= {200, 204}, answers
     assert errors == []
     assert page.foreign_requests == []
+    assert csp_violations(page) == []
     progress = Progress.objects.filter(user=agent, module=module).first()
     assert progress is None or (progress.completed == 0 and not progress.is_completed)

@@ -1,4 +1,4 @@
-// The fiche's "Imprimer" button: the printable layout itself is print.css.
+// "Imprimer" buttons (a fiche, a sign-in sheet): the printable layouts themselves are print stylesheets.
 document.querySelectorAll("[data-passinnov-print]").forEach(function (button) {
   button.addEventListener("click", function () { window.print(); });
 });
