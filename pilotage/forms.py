@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from core.forms import BoundedDateField
 from core.models import Location
 from pilotage.models import TrainerProfile
 from pilotage.stats import Filters
@@ -28,8 +29,8 @@ class DateInput(forms.DateInput):
 class FilterForm(DsfrBaseForm):
     """Period, module and site. Invalid values are reported in French and the defaults apply instead."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = BoundedDateField(label=_("From"), required=False, widget=DateInput())
+    date_to = BoundedDateField(label=_("To"), required=False, widget=DateInput())
     module = forms.TypedChoiceField(label=_("Module"), required=False, coerce=int, empty_value=None)
     site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
 
