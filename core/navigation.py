@@ -5,15 +5,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from wagtail.models import Page, Site
 
-from accounts.roles import user_has_role
+from accounts.roles import can
 from core.models import SiteSettings
 
 # Application views that belong in the main navigation, after the editorial sections: (url name, label,
-# roles that see it; None = every signed-in user).
+# capability needed to see it, accounts.roles.CAPABILITIES; None = every signed-in user).
 APP_NAV_ITEMS = [
     ("mon_parcours:index", gettext_noop("My path"), None),
-    ("training_sessions:facilitator_home", gettext_noop("My facilitation"), ("facilitators", "training")),
-    ("pilotage:dashboard", gettext_noop("Steering"), ("training", "administrators")),
+    ("training_sessions:facilitator_home", gettext_noop("My facilitation"), "facilitate"),
+    ("pilotage:dashboard", gettext_noop("Steering"), "steer"),
 ]
 
 
@@ -34,8 +34,8 @@ def build_chrome(request):
         for page in Page.objects.live().in_menu().child_of(root).only("id", "title", "url_path", "depth", "path"):
             url = page.get_url(request=request)
             menu.append({"label": page.title, "url": url, "current": _is_current(request.path, url)})
-    for url_name, label, roles in APP_NAV_ITEMS:
-        if roles and not any(user_has_role(request.user, role) for role in roles):
+    for url_name, label, capability in APP_NAV_ITEMS:
+        if capability and not can(request.user, capability):
             continue
         try:
             url = reverse(url_name)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from pilotage import charts, exports, services
-from pilotage.access import ALL, can_manage_trainers, dashboard_scope
+from pilotage.access import ALL, can_manage_trainers, can_see_trainer, dashboard_scope
 from pilotage.forms import FilterForm, NominationForm, TrainerStatusForm
 from pilotage.models import TrainerProfile
 from pilotage.practice_stats import PracticeFigures
@@ -138,7 +138,7 @@ def trainers(request):
 @require_safe
 def trainer_detail(request, pk):
     profile = get_object_or_404(TrainerProfile.objects.select_related("user", "nominated_by"), pk=pk)
-    if not (can_manage_trainers(request.user) or profile.user_id == request.user.pk):
+    if not can_see_trainer(request.user, profile):
         raise PermissionDenied
     context = services.trainer_record(profile)
     context |= {

@@ -12,7 +12,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from pilotage.access import ALL, dashboard_scope
+from accounts.roles import can
 from pilotage.models import LrsEndpoint, RefusedStatement
 
 
@@ -133,7 +133,7 @@ def register_lrs_endpoints():
 
 class DashboardMenuItem(MenuItem):
     def is_shown(self, request):
-        return dashboard_scope(request.user) == ALL
+        return can(request.user, "steer")
 
 
 @hooks.register("register_admin_menu_item")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.roles import user_has_role
+from accounts.roles import can
 from progress.models import BadgeAward, ErasureRequest
 from progress.services import badges, personal_data
 
@@ -17,7 +17,7 @@ LIST_LIMIT = 200
 
 
 def _require_administrator(request):
-    if not user_has_role(request.user, "administrators"):
+    if not can(request.user, "administer"):
         raise PermissionDenied
 
 

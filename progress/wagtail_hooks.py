@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet
 
-from accounts.roles import user_has_role
+from accounts.roles import can
 from progress import admin_views
 from progress.models import Badge, BadgeAward
 
@@ -61,7 +61,7 @@ def register_admin_urls():
 
 class AdministratorMenuItem(MenuItem):
     def is_shown(self, request):
-        return user_has_role(request.user, "administrators")
+        return can(request.user, "administer")
 
 
 @hooks.register("register_admin_menu_item")
