@@ -1,35 +1,18 @@
 """Form pieces shared by the apps, and the forms the project gives Wagtail's admin."""
 
-from datetime import date
-
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail.images.forms import BaseImageForm
 
-# The dates any filter of the site accepts: the programme's life, with room on both sides. Outside, a
-# computation on the date (the day after the end of a period, a time zone) would leave the calendar.
-FIRST_DATE = date(2000, 1, 1)
-LAST_DATE = date(2099, 12, 31)
-
-
-def long_date(value):
-    """« 1er janvier 2000 », « 31 décembre 2099 »: the day, the month in words, the year."""
-    day = _("1st") if value.day == 1 else str(value.day)
-    return f"{day} {date_format(value, 'F Y')}"
+from core.dates import check_in_range
 
 
 class BoundedDateField(forms.DateField):
-    """A date between FIRST_DATE and LAST_DATE, or a French error saying which dates are accepted."""
+    """A date between core.dates.FIRST_DATE and LAST_DATE, or a French error saying which dates are accepted."""
 
     def validate(self, value):
         super().validate(value)
-        if value and not FIRST_DATE <= value <= LAST_DATE:
-            raise forms.ValidationError(
-                _("Choose a date between %(first)s and %(last)s."),
-                code="out_of_range",
-                params={"first": long_date(FIRST_DATE), "last": long_date(LAST_DATE)},
-            )
+        check_in_range(value)
 
 
 NOT_A_RASTER_IMAGE = _(

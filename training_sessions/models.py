@@ -22,6 +22,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Pag
 from wagtail.models import Orderable
 
 from accounts import roles
+from core.dates import check_in_range
 from learning_records.activities import XapiActivityMixin
 from training_sessions.panels import NOT_A_FACILITATOR, FacilitatorsPanel
 
@@ -151,6 +152,11 @@ class Session(XapiActivityMixin, ClusterableModel):
 
     def clean(self):
         errors = {}
+        for name in ("start", "end", "registration_deadline"):
+            try:
+                check_in_range(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.messages
         if self.start and self.end and self.end <= self.start:
             errors["end"] = _("The session must end after it starts.")
         if self.registration_deadline and self.start and self.registration_deadline > self.start:

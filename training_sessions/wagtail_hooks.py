@@ -9,13 +9,14 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
+from core.filters import BoundedDateFromToRangeFilter
 from core.models import Location
 from training_sessions import services
 from training_sessions.models import FacilitationMode, Session
 
 
 class SessionFilterSet(WagtailFilterSet):
-    start = django_filters.DateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
+    start = BoundedDateFromToRangeFilter(label=_("Date"), widget=DateRangePickerWidget)
     location = django_filters.ModelChoiceFilter(label=_("Site"), queryset=Location.objects.all())
     facilitation_mode = django_filters.ChoiceFilter(
         label=_("Facilitation mode"), choices=FacilitationMode.choices, method="filter_facilitation_mode"
