@@ -56,6 +56,8 @@ CAPABILITIES = {
     "steer_own_sessions": ("facilitators",),
     # People and their data: erasure requests, badge awards, xAPI credentials, external LRS.
     "administer": ("administrators",),
+    # The accounts agents share about the fiches, published on the site: the people who publish content.
+    "moderate_shared_accounts": ("moderators",),
 }
 
 BASE_PERMISSIONS = {role: ["wagtailadmin.access_admin"] for role in ADMIN_ROLES} | {

@@ -4,15 +4,13 @@ Agents declare and manage their own declarations (every signed-in user; ownershi
 services). Shared accounts are published on the fiches, so the people who publish the site's content
 moderate them: the moderators (Wagtail admin → « Récits partagés »). The training department reads the
 figures (pilotage), not the accounts' queue. No Django permission is involved: the admin views and the
-services ask `can_moderate`.
+services ask `can_moderate` (the capability `moderate_shared_accounts` of accounts.roles).
 """
 
-from accounts.roles import user_has_role
-
-MODERATOR_ROLES = ("moderators",)
+from accounts.roles import can
 
 PERMISSIONS = {}
 
 
 def can_moderate(user):
-    return any(user_has_role(user, role) for role in MODERATOR_ROLES)
+    return can(user, "moderate_shared_accounts")

@@ -440,5 +440,5 @@ def test_signing_out_of_the_admin_ends_the_provider_session_too(client, oidc, pr
 def test_signing_out_of_the_admin_after_a_password_sign_in_is_wagtails(client_for):
     client = client_for("admin")
     response = client.post("/admin/logout/")
-    assert response.status_code == 302 and response["Location"] == "/admin/login/"
+    assert response.status_code == 302 and response["Location"] == "/connexion/"  # the site's single login page
     assert client.get("/admin/").status_code == 302

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from learning_records.models import Statement
 from pilotage.models import TrainerProfile
+from practices.models import Declaration, FollowUp, Sharing
 from progress.models import Attestation, ErasureRequest, PathChoice
 from tests.fuzz import fuzz_settings, hostile_form
 from tests.training_sessions import helpers
@@ -37,7 +38,10 @@ def fingerprint():
         Attestation.objects.count(),
         list(TrainerProfile.objects.order_by("pk").values_list("pk", "status")),
         Facilitation.objects.count(),
-        list(Session.objects.order_by("pk").values_list("pk", "status", "capacity")),
+        list(Session.objects.order_by("pk").values_list("pk", "status", "capacity", "start")),
+        Declaration.objects.aggregate(n=Count("pk"), updated=Max("updated_at")),
+        list(Declaration.objects.order_by("pk").values_list("pk", "moderation")),
+        FollowUp.objects.aggregate(n=Count("pk"), answered=Max("answered_at")),
     )
 
 
@@ -147,6 +151,56 @@ def test_erasure_request(client, form):
 def test_attestation_verification(agent_client, query):
     before = fingerprint()
     check(agent_client.get("/mon-parcours/attestations/verifier/", query), before, changes_allowed=False)
+
+
+# --- Practices: uses of fiches, follow-up, moderation of shared accounts ------------------------------------
+
+DECLARATION_FIELDS = ["used_on", "team_size", "audience", "setting", "rating", "account", "sharing"]
+
+
+@fuzz_settings()
+@example(
+    form={
+        "used_on": "9999-12-31",
+        "team_size": "6-12",
+        "audience": "own_team",
+        "setting": "meeting",
+        "rating": "4",
+        "sharing": "private",
+    }
+)
+@given(form=hostile_form(DECLARATION_FIELDS, dates=["used_on"]))
+def test_declaring_and_editing_a_use(client, form):
+    from tests.practices import helpers as practices_helpers
+
+    agent = helpers.make_agent()
+    client.force_login(agent)
+    fiche = practices_helpers.fiche()
+    own = practices_helpers.declare(agent, fiche)
+    before = fingerprint()
+    check(post(client, f"/pratiques/fiches/{fiche.pk}/je-l-ai-utilisee/", form), before, changes_allowed=True)
+    before = fingerprint()
+    check(post(client, f"/pratiques/declarations/{own.pk}/modifier/", form), before, changes_allowed=True)
+    before = fingerprint()
+    check(post(client, f"/pratiques/declarations/{own.pk}/retirer/", form), before, changes_allowed=True)
+
+
+@fuzz_settings()
+@given(form=hostile_form(["frequency", "fiches", "obstacles", "other_obstacle"], multiple=["fiches", "obstacles"]))
+def test_follow_up_answer(client_for, entry, form):
+    before = fingerprint()
+    check(post(client_for("agent2"), f"/pratiques/suivi/{entry.pk}/", form), before, changes_allowed=True)
+
+
+@fuzz_settings()
+@given(form=hostile_form(["reason"]), action=st.sampled_from(["publier", "refuser"]))
+def test_moderation_of_a_shared_account(client_for, form, action):
+    from tests.practices import helpers as practices_helpers
+
+    shared = practices_helpers.declare(helpers.make_agent(), account="Récit", sharing=Sharing.ANONYMOUS)
+    before = fingerprint()
+    response = post(client_for("moderateur"), f"/admin/passinnov/recits/{shared.pk}/{action}/", form)
+    check(response, before, changes_allowed=True)
 
 
 # --- The training department -------------------------------------------------------------------------------

@@ -17,9 +17,12 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
+from fiches.models import FichePage
 from pilotage.models import TrainerProfile
+from practices.models import Sharing
 from progress.models import Badge, BadgeAward
 from progress.services import badges, personal_data
+from tests.practices import helpers as practices_helpers
 from tests.training_sessions import helpers
 from training_sessions.models import Registration
 
@@ -42,7 +45,13 @@ RULES = {
     # Health, sign-in and password reset: open to all.
     "healthz":                                   ("GET",  200,      200,      200,      200,      200,      200,      200),
     "login":                                     ("GET",  200,      GO,       GO,       GO,       GO,       GO,       GO),
-    "logout":                                    ("POST", LOGIN,    GO,       GO,       GO,       GO,       GO,       GO),
+    "logout":                                    ("POST", GO,       GO,       GO,       GO,       GO,       GO,       GO),
+    "admin/logout/":                             ("POST", GO,       GO,       GO,       GO,       GO,       GO,       GO),
+    # Sign-in through the OpenID Connect provider: open to all, absent while no provider is configured.
+    "oidc_login":                                ("GET",  404,      404,      404,      404,      404,      404,      404),
+    "oidc_callback":                             ("GET",  404,      404,      404,      404,      404,      404,      404),
+    "oidc_directorate":                          ("GET",  404,      404,      404,      404,      404,      404,      404),
+    "oidc_logout_callback":                      ("GET",  404,      404,      404,      404,      404,      404,      404),
     "password_reset":                            ("GET",  200,      200,      200,      200,      200,      200,      200),
     "password_reset_done":                       ("GET",  200,      200,      200,      200,      200,      200,      200),
     "password_reset_confirm":                    ("GET",  200,      200,      200,      200,      200,      200,      200),
@@ -69,6 +78,12 @@ RULES = {
     "training_sessions:mark_attendance":         ("POST", LOGIN,    403,      403,      403,      GO,       GO,       403),
     "training_sessions:sign_in_sheet":           ("GET",  LOGIN,    403,      403,      403,      200,      200,      403),
     # Mon parcours and personal data: each agent their own.
+    # Practices: each agent declares and manages their own uses of fiches.
+    "practices:mine":                            ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
+    "practices:declare":                         ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
+    "practices:edit":                            ("GET",  LOGIN,    200,      404,      404,      404,      404,      404),
+    "practices:withdraw":                        ("GET",  LOGIN,    200,      404,      404,      404,      404,      404),
+    "practices:follow_up":                       ("GET",  LOGIN,    403,      403,      403,      403,      403,      403),
     "mon_parcours:index":                        ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
     "mon_parcours:baked_badge":                  ("GET",  LOGIN,    200,      404,      404,      404,      404,      404),
     "mon_parcours:path_attestation":             ("GET",  LOGIN,    GO,       GO,       GO,       GO,       GO,       GO),
@@ -116,6 +131,9 @@ RULES = {
     "admin: revoke a badge award":               ("GET",  LOGIN,    403,      ADMIN_NO, ADMIN_NO, 403,      ADMIN_NO, 200),
     "admin: erasure requests":                   ("GET",  LOGIN,    403,      ADMIN_NO, ADMIN_NO, 403,      ADMIN_NO, 200),
     "admin: carry out an erasure":               ("GET",  LOGIN,    403,      ADMIN_NO, ADMIN_NO, 403,      ADMIN_NO, 200),
+    "admin: shared accounts":                    ("GET",  LOGIN,    403,      ADMIN_NO, 200,      403,      ADMIN_NO, ADMIN_NO),
+    "admin: publish a shared account":           ("POST", LOGIN,    403,      ADMIN_NO, GO,       403,      ADMIN_NO, ADMIN_NO),
+    "admin: refuse a shared account":            ("POST", LOGIN,    403,      ADMIN_NO, 400,      403,      ADMIN_NO, ADMIN_NO),
     # Wagtail pages (one of each type in the demo tree): every signed-in person.
     "wagtail.urls":                              ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
     "home.HomePage":                             ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
@@ -145,9 +163,13 @@ ADMIN_AREAS = {
     "progress_revoke_award": "admin: revoke a badge award",
     "progress_erasure_list": "admin: erasure requests",
     "progress_process_erasure": "admin: carry out an erasure",
+    "practices_moderation_queue": "admin: shared accounts",
+    "practices_moderation_publish": "admin: publish a shared account",
+    "practices_moderation_reject": "admin: refuse a shared account",
+    "wagtailusers_users": "admin: users",
 }
 PROJECT_APPS = ("core", "accounts", "home", "learning_records", "parcours", "fiches", "videos")
-PROJECT_APPS += ("training_sessions", "progress", "pilotage")
+PROJECT_APPS += ("training_sessions", "practices", "progress", "pilotage")
 # Included URL configurations read as one unit (their own views check access), and the admin's main
 # entry points checked besides the project's admin areas.
 UNITS = {"admin/": None, "documents/": "wagtail.documents.urls", "": "wagtail.urls"}
@@ -248,6 +270,9 @@ def targets(entry, animateur, internal, demo_user):
     image = Image.objects.exclude(file="").first()
     trainer = TrainerProfile.objects.get(user=animateur)
     erasure, _created = personal_data.request_erasure(helpers.make_agent())
+    fiche = FichePage.objects.live().first()
+    own = practices_helpers.declare(demo_user("agent"), fiche)
+    shared = practices_helpers.declare(helpers.make_agent(), fiche, account="Récit", sharing=Sharing.ANONYMOUS)
     pages = {}
     for page in Page.objects.live().exclude(depth=1).specific().order_by("path"):
         pages.setdefault(page._meta.label, page.url)
@@ -316,6 +341,19 @@ def targets(entry, animateur, internal, demo_user):
         "admin: revoke a badge award": f"/admin/passinnov/badges-decernes/{public_award.pk}/revoquer/",
         "admin: erasure requests": "/admin/passinnov/effacements/",
         "admin: carry out an erasure": f"/admin/passinnov/effacements/{erasure.pk}/",
+        "admin: shared accounts": "/admin/passinnov/recits/",
+        "admin: publish a shared account": f"/admin/passinnov/recits/{shared.pk}/publier/",
+        "admin: refuse a shared account": f"/admin/passinnov/recits/{shared.pk}/refuser/",
+        "admin/logout/": "/admin/logout/",
+        "oidc_login": "/connexion/oidc/",
+        "oidc_callback": "/connexion/oidc/retour/",
+        "oidc_directorate": "/connexion/oidc/direction/",
+        "oidc_logout_callback": "/deconnexion/oidc/retour/",
+        "practices:mine": "/pratiques/mes-pratiques/",
+        "practices:declare": f"/pratiques/fiches/{fiche.pk}/je-l-ai-utilisee/",
+        "practices:edit": f"/pratiques/declarations/{own.pk}/modifier/",
+        "practices:withdraw": f"/pratiques/declarations/{own.pk}/retirer/",
+        "practices:follow_up": f"/pratiques/suivi/{entry.pk}/",
         "admin: session edit": f"/admin/snippets/training_sessions/session/edit/{managed.pk}/",
         "wagtail.urls": pages["home.HomePage"],
     } | pages
