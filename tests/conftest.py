@@ -105,16 +105,26 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def watch_csp(context):
-    """Record the CSP violations of every page of `context`: `securitypolicyviolation` events and the
-    console's CSP errors. Returns the (growing) list."""
+def watch_csp(context, origin):
+    """Record the CSP violations of every page of `context` served from `origin` (the live server; another
+    host's pages, such as the test identity provider's, follow their own policy): `securitypolicyviolation`
+    events and the console's CSP errors. Returns the (growing) list."""
     violations = []
-    context.expose_binding("passinnovCspViolation", lambda _source, violation: violations.append(violation))
+
+    def ours(url):
+        return bool(url) and urlsplit(url).netloc == urlsplit(origin).netloc
+
+    def report(_source, violation):
+        if ours(violation.get("page")):
+            violations.append(violation)
+
+    context.expose_binding("passinnovCspViolation", report)
     context.add_init_script(CSP_LISTENER)
 
     def console(message):
-        if message.type == "error" and "Content Security Policy" in message.text:
-            violations.append({"console": message.text, "page": message.page.url if message.page else None})
+        page_url = message.page.url if message.page else None
+        if message.type == "error" and "Content Security Policy" in message.text and ours(page_url):
+            violations.append({"console": message.text, "page": page_url})
 
     context.on("console", console)
     return violations
@@ -131,7 +141,7 @@ def page(browser, live_demo):
     """A fresh browser page on the live server; `page.foreign_requests` lists requests to any other host and
     `page.csp_violations` the Content-Security-Policy violations (none allowed: checked again at teardown)."""
     context = browser.new_context(base_url=live_demo.url, locale="fr-FR")
-    violations = watch_csp(context)
+    violations = watch_csp(context, live_demo.url)
     page = context.new_page()
     page.csp_violations = violations
     own_host = urlsplit(live_demo.url).netloc

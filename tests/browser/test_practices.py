@@ -6,7 +6,7 @@ from fiches.models import FichePage
 from learning_records.models import Statement
 from practices.models import Declaration
 from tests.a11y import audit
-from tests.conftest import sign_in
+from tests.conftest import csp_violations, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -145,6 +145,7 @@ def test_an_agent_declares_edits_and_withdraws_a_use_with_the_keyboard(page, liv
     assert "Vous n’avez encore déclaré aucune utilisation de fiche." in page.content()
     audit(page)
     assert page.foreign_requests == []
+    assert csp_violations(page) == []
 
 
 def test_the_follow_up_question_is_accessible_and_answered_with_the_keyboard(page, live_demo):
@@ -174,3 +175,4 @@ def test_the_follow_up_question_is_accessible_and_answered_with_the_keyboard(pag
     assert set(answer.fiches.values_list("slug", flat=True)) == {"meteo-d-inclusion", "brainstorming"}
     audit(page)
     assert page.foreign_requests == []
+    assert csp_violations(page) == []

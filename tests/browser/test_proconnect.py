@@ -9,7 +9,7 @@ import pytest
 from accounts.models import User
 from core.models import Directorate
 from tests.a11y import audit
-from tests.conftest import configure_oidc
+from tests.conftest import configure_oidc, csp_violations
 from tests.oidc.harness import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -58,6 +58,7 @@ def click_proconnect(page):
 def assert_only_the_provider_elsewhere(page):
     hosts = {urlsplit(url).netloc for url in page.foreign_requests}
     assert hosts <= {page.provider.netloc}, page.foreign_requests
+    assert csp_violations(page) == []
 
 
 def test_agent_signs_in_with_proconnect_lands_on_mon_parcours_and_signs_out_at_both_ends(proconnect_page):

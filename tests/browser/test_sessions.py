@@ -55,7 +55,7 @@ def test_agent_registers_attends_rates_then_opens_a_later_module(page, browser, 
         start=start, end=start + timedelta(minutes=90), registration_deadline=None
     )
     facilitator = browser.new_context(base_url=live_demo.url, locale="fr-FR")
-    facilitator_violations = watch_csp(facilitator)
+    facilitator_violations = watch_csp(facilitator, live_demo.url)
     try:
         facilitator_page = facilitator.new_page()
         sign_in(facilitator_page, "animateur", next_url="/sessions/animation/")
