@@ -4,9 +4,10 @@ with their exact type; both with nosniff and a Content-Security-Policy, with or 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import reverse_lazy
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
+from wagtailmedia.models import Media
 
 pytestmark = pytest.mark.django_db
 
@@ -123,42 +124,33 @@ def test_the_programme_publishes_only_office_documents_text_and_captions(setting
     assert "svg" not in settings.WAGTAILIMAGES_EXTENSIONS
 
 
-def test_an_html_document_upload_is_refused(client_for, settings, tmp_path):
+@pytest.mark.parametrize(
+    "url, model, upload, message",
+    [
+        # An HTML page as a document: not a format the programme publishes.
+        (
+            reverse_lazy("wagtaildocs:add"),
+            Document,
+            ("programme.html", HOSTILE_HTML, "text/html"),
+            "n’est pas autorisée",
+        ),
+        # An SVG image: refused, and the editor is told why.
+        (
+            reverse_lazy("wagtailimages:add"),
+            Image,
+            ("logo.svg", HOSTILE_SVG, "image/svg+xml"),
+            "Les images SVG sont refusées",
+        ),
+        # An HTML page as a video.
+        (reverse_lazy("wagtailmedia:add", args=["video"]), Media, ("film.html", HOSTILE_HTML, "text/html"), ""),
+    ],
+)
+def test_hostile_uploads_are_refused_and_nothing_is_stored(client_for, settings, tmp_path, url, model, upload, message):
     settings.MEDIA_ROOT = tmp_path
-    before = Document.objects.count()
-    response = client_for("redacteur").post(
-        reverse("wagtaildocs:add"),
-        {
-            "title": "Programme",
-            "file": SimpleUploadedFile("programme.html", HOSTILE_HTML, "text/html"),
-            "collection": 1,
-        },
-    )
+    before = model.objects.count()
+    data = {"title": "Envoi", "file": SimpleUploadedFile(*upload), "collection": 1}
+    response = client_for("redacteur").post(url, data)
     assert response.status_code == 200
-    assert "n’est pas autorisée" in response.content.decode()
-    assert Document.objects.count() == before
-
-
-def test_an_svg_image_upload_is_refused_with_the_reason(client_for, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    before = Image.objects.count()
-    response = client_for("redacteur").post(
-        reverse("wagtailimages:add"),
-        {"title": "Logo", "file": SimpleUploadedFile("logo.svg", HOSTILE_SVG, "image/svg+xml"), "collection": 1},
-    )
-    assert response.status_code == 200
-    assert "Les images SVG sont refusées" in response.content.decode()
-    assert Image.objects.count() == before
-
-
-def test_a_hostile_media_upload_is_refused(client_for, settings, tmp_path):
-    from wagtailmedia.models import Media
-
-    settings.MEDIA_ROOT = tmp_path
-    before = Media.objects.count()
-    response = client_for("redacteur").post(
-        reverse("wagtailmedia:add", args=["video"]),
-        {"title": "Film", "file": SimpleUploadedFile("film.html", HOSTILE_HTML, "text/html"), "collection": 1},
-    )
-    assert response.status_code == 200
-    assert Media.objects.count() == before
+    assert message in response.content.decode()
+    assert model.objects.count() == before
+    assert not any(tmp_path.rglob(upload[0].rsplit(".", 1)[0] + "*"))
