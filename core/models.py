@@ -106,7 +106,14 @@ class Location(index.Indexed, models.Model):
         FieldPanel("address"),
         FieldPanel("is_remote"),
     ]
-    search_fields = [index.SearchField("name"), index.SearchField("city"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("city"),
+        index.AutocompleteField("name"),
+        # The admin's listing filters on these while searching.
+        index.FilterField("region"),
+        index.FilterField("is_remote"),
+    ]
 
     class Meta:
         ordering = ["name"]
@@ -147,7 +154,11 @@ class Organisation(index.Indexed, models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INTERNAL)
 
     panels = [FieldPanel("name"), FieldPanel("kind")]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        index.FilterField("kind"),  # the admin's listing filter, while searching
+    ]
 
     class Meta:
         ordering = ["name"]

@@ -198,7 +198,13 @@ class Badge(XapiActivityMixin, index.Indexed, ClusterableModel):
         ),
         FieldPanel("active"),
     ]
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.AutocompleteField("name"),
+        # The admin's listing filters on these while searching.
+        index.FilterField("rule"),
+        index.FilterField("active"),
+    ]
 
     class Meta:
         ordering = ["name"]

@@ -263,6 +263,25 @@ def test_admin_session_filters(client_for, query):
     check(client_for("formation").get(url, query), before, changes_allowed=False)
 
 
+# The filters of the project's other admin listings (sites, organisations, badges, xAPI credentials).
+ADMIN_LISTINGS = {
+    "wagtailsnippets_core_location:list": ["region", "is_remote"],
+    "wagtailsnippets_core_organisation:list": ["kind"],
+    "wagtailsnippets_progress_badge:list": ["rule", "active"],
+    "wagtailsnippets_learning_records_credential:list": ["trusted", "active"],
+}
+
+
+@fuzz_settings()
+@example(data=None, listing="wagtailsnippets_core_location:list")  # searched and filtered: answered 500
+@given(data=st.data(), listing=st.sampled_from(sorted(ADMIN_LISTINGS)))
+def test_admin_listing_filters(client_for, data, listing):
+    fields = [*ADMIN_LISTINGS[listing], "p", "ordering", "q"]
+    query = data.draw(hostile_form(fields, extra=False)) if data else {"q": "Paris", "region": "x", "is_remote": "true"}
+    before = fingerprint()
+    check(client_for("admin").get(reverse(listing), query), before, changes_allowed=False)
+
+
 # --- Content: fiches filters, search, sign in --------------------------------------------------------------
 
 
