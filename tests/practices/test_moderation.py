@@ -180,12 +180,14 @@ def test_other_admin_roles_cannot_moderate(client_for, demo_user, newcomer, fich
 
 def test_agents_never_reach_the_queue(client_for, client, newcomer, fiche):
     declaration = share(newcomer, fiche, "Récit")
-    agent, anonymous = client_for("agent"), client
+    publish = reverse("practices_moderation_publish", args=[declaration.pk])
+    agent = client_for("agent")
     assert agent.get(QUEUE).status_code == 403  # the site's 403 page: agents have no admin access
-    response = anonymous.get(QUEUE)
+    assert agent.post(publish).status_code == 403
+    client.logout()
+    response = client.get(QUEUE)
     assert response.status_code == 302 and response["Location"].startswith("/connexion/?next=")
-    for http in (agent, anonymous):
-        http.post(reverse("practices_moderation_publish", args=[declaration.pk]))
+    client.post(publish)
     declaration.refresh_from_db()
     assert declaration.moderation == Moderation.PENDING
 
