@@ -3,7 +3,7 @@
 import pytest
 
 from tests.a11y import audit
-from tests.conftest import sign_in
+from tests.conftest import csp_violations, sign_in
 from tests.core.test_outage import database_down
 
 pytestmark = pytest.mark.browser
@@ -17,6 +17,8 @@ def test_the_503_page_while_the_database_is_down(page):
         assert page.get_by_role("heading", level=1).inner_text() == "Service momentanément indisponible"
         audit(page)
     assert page.foreign_requests == []
+    assert csp_violations(page) == []
     page.get_by_role("link", name="Page d'accueil").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=1).inner_text() == "PassInnov"  # back by itself
+    assert csp_violations(page) == []

@@ -9,7 +9,7 @@ import pytest
 from learning_records.models import Document, Statement
 from tests.a11y import audit
 from tests.browser.test_video_xapi import VIDEO, wait_for
-from tests.conftest import sign_in
+from tests.conftest import csp_violations, sign_in
 from tests.videos.test_video_xapi_profile import DOC
 from videos.models import VideoPage
 from videos.xapi import EXTENSIONS, STATE_ID, VERBS
@@ -106,3 +106,4 @@ def test_a_returning_agent_resumes_where_they_stopped(page, demo_user):
     wait_for(lambda: terminated.count() == 3, message="a visit was not terminated")
     assert errors == []
     assert page.foreign_requests == []
+    assert csp_violations(page) == []

@@ -1,7 +1,8 @@
 """Every form of the site, fuzzed with hostile values: never a 5xx, and a refused request changes nothing.
 
 A request is refused when it answers 4xx, or redirects with an error message; a GET (filters, search) never
-changes anything. Examples per form: see tests/fuzz.py (PASSINNOV_FUZZ_EXAMPLES for a longer run).
+changes anything. Examples per form: EXAMPLES in the normal suite, PASSINNOV_FUZZ_EXAMPLES for a longer run
+(tests/fuzzing.py, docs/developing.md).
 """
 
 from datetime import timedelta
@@ -17,12 +18,14 @@ from learning_records.models import Statement
 from pilotage.models import TrainerProfile
 from practices.models import Declaration, FollowUp, Sharing
 from progress.models import Attestation, ErasureRequest, PathChoice
-from tests.fuzz import fuzz_settings, hostile_form
+from tests.fuzzing import database_settings, hostile_form
 from tests.training_sessions import helpers
 from training_sessions import services
 from training_sessions.models import Evaluation, Facilitation, Registration, Session
 
-pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = 25
 
 
 def fingerprint():
@@ -85,7 +88,7 @@ def session_pk(sessions):
     )
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(data=st.data())
 def test_registration_and_cancellation(client, sessions, data):
     agent = sessions["attendees"][1]
@@ -98,7 +101,7 @@ def test_registration_and_cancellation(client, sessions, data):
     check(response, before, changes_allowed=True)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(data=st.data())
 def test_evaluation(client, sessions, data):
     client.force_login(sessions["attendees"][data.draw(st.integers(0, 1))])
@@ -108,7 +111,7 @@ def test_evaluation(client, sessions, data):
     check(post(client, f"/sessions/{pk}/evaluation/", form), before, changes_allowed=True)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(data=st.data())
 def test_attendance(client, sessions, animateur, data):
     client.force_login(animateur)
@@ -121,7 +124,7 @@ def test_attendance(client, sessions, animateur, data):
     check(post(client, f"/sessions/{pk}/presence/", form), before, changes_allowed=True)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(query=hostile_form(["module"], extra=False))
 def test_session_list_filter(agent_client, query):
     before = fingerprint()
@@ -131,14 +134,14 @@ def test_session_list_filter(agent_client, query):
 # --- Mon parcours and personal data -------------------------------------------------------------------------
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(form=hostile_form(["modules"], multiple=["modules"]))
 def test_path_choice(agent_client, form):
     before = fingerprint()
     check(post(agent_client, "/mon-parcours/", form), before, changes_allowed=True)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(form=hostile_form(["confirm"]))
 def test_erasure_request(client, form):
     client.force_login(helpers.make_agent())
@@ -146,7 +149,7 @@ def test_erasure_request(client, form):
     check(post(client, "/mon-parcours/mes-donnees/effacement/", form), before, changes_allowed=True)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(query=hostile_form(["code"], extra=False))
 def test_attestation_verification(agent_client, query):
     before = fingerprint()
@@ -158,7 +161,7 @@ def test_attestation_verification(agent_client, query):
 DECLARATION_FIELDS = ["used_on", "team_size", "audience", "setting", "rating", "account", "sharing"]
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @example(
     form={
         "used_on": "9999-12-31",
@@ -185,14 +188,14 @@ def test_declaring_and_editing_a_use(client, form):
     check(post(client, f"/pratiques/declarations/{own.pk}/retirer/", form), before, changes_allowed=True)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(form=hostile_form(["frequency", "fiches", "obstacles", "other_obstacle"], multiple=["fiches", "obstacles"]))
 def test_follow_up_answer(client_for, entry, form):
     before = fingerprint()
     check(post(client_for("agent2"), f"/pratiques/suivi/{entry.pk}/", form), before, changes_allowed=True)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(form=hostile_form(["reason"]), action=st.sampled_from(["publier", "refuser"]))
 def test_moderation_of_a_shared_account(client_for, form, action):
     from tests.practices import helpers as practices_helpers
@@ -209,7 +212,7 @@ DASHBOARD_FILTERS = ["date_from", "date_to", "module", "site"]
 DASHBOARD_DATES = ["date_from", "date_to"]
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @example(query={"date_to": "9999-12-31"}, who="formation")
 @example(query={"date_from": "0001-01-01", "date_to": "0001-01-01"}, who="animateur")
 @given(
@@ -221,7 +224,7 @@ def test_dashboard_filters(client_for, query, who):
     check(client_for(who).get("/pilotage/", query), before, changes_allowed=False)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @example(query={"date_to": "9999-12-31"}, kind="inscriptions", fmt="xlsx")
 @given(
     query=hostile_form(DASHBOARD_FILTERS, dates=DASHBOARD_DATES, extra=False),
@@ -233,7 +236,7 @@ def test_exports(client_for, query, kind, fmt):
     check(client_for("formation").get(f"/pilotage/exports/{kind}.{fmt}", query), before, changes_allowed=False)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(
     form=hostile_form(["agent", "status"]),
     status_form=hostile_form(["status"]),
@@ -248,7 +251,7 @@ def test_trainer_nomination_and_status(client_for, form, status_form, pk):
     check(post(client, f"/pilotage/formateurs/{profile}/statut/", status_form), before, changes_allowed=True)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @example(query={"start_from": "0001-01-01", "start_to": "9999-12-31", "module": str(2**63)})
 @given(
     query=hostile_form(
@@ -272,7 +275,7 @@ ADMIN_LISTINGS = {
 }
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @example(data=None, listing="wagtailsnippets_core_location:list")  # searched and filtered: answered 500
 @given(data=st.data(), listing=st.sampled_from(sorted(ADMIN_LISTINGS)))
 def test_admin_listing_filters(client_for, data, listing):
@@ -285,21 +288,21 @@ def test_admin_listing_filters(client_for, data, listing):
 # --- Content: fiches filters, search, sign in --------------------------------------------------------------
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(query=hostile_form(["tag", "theme", "duration", "group_size", "page"], extra=False))
 def test_fiches_filters(agent_client, query):
     before = fingerprint()
     check(agent_client.get("/fiches-pratiques/", query), before, changes_allowed=False)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(query=hostile_form(["q", "page"], extra=False))
 def test_search(agent_client, query):
     before = fingerprint()
     check(agent_client.get("/recherche/", query), before, changes_allowed=False)
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(form=hostile_form(["username", "password", "next"]))
 def test_login(client, form):
     before = fingerprint()
@@ -309,7 +312,7 @@ def test_login(client, form):
     assert "_auth_user_id" not in client.session
 
 
-@fuzz_settings()
+@database_settings(EXAMPLES)
 @given(form=hostile_form(["email"]))
 def test_password_reset_request(client, form):
     before = fingerprint()
