@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from home.blocks import StepBlock
 from home.models import ListingPage
+from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 
 FICHES_PER_PAGE = 12
@@ -67,7 +68,7 @@ class FichePage(XapiActivityMixin, Page):
     """A practice sheet: a method agents reuse on their own in their teams."""
 
     XAPI_KIND = "fiche"
-    XAPI_ACTIVITY_TYPE = "http://id.tincanapi.com/activitytype/document"
+    XAPI_ACTIVITY_TYPE = vocabulary.TYPE_DOCUMENT
     XAPI_RECORD_VIEWS = True  # learning_records.wagtail_hooks records `viewed` once per agent and day
 
     theme = models.ForeignKey(

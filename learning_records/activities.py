@@ -9,6 +9,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from learning_records import vocabulary
+
 
 def activity_iri(kind, activity_uuid):
     return f"{settings.PASSINNOV_BASE_URL}/xapi/activities/{kind}/{activity_uuid}"
@@ -18,7 +20,7 @@ class XapiActivityMixin(models.Model):
     """Abstract mixin: subclasses set XAPI_KIND (IRI path segment) and XAPI_ACTIVITY_TYPE (type IRI)."""
 
     XAPI_KIND = "activity"
-    XAPI_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/media"
+    XAPI_ACTIVITY_TYPE = vocabulary.TYPE_MEDIA
 
     activity_uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 

@@ -28,41 +28,28 @@ import tincan
 from django.conf import settings
 from django.utils import timezone
 
+from learning_records import vocabulary
 from learning_records.activities import activity_iri
+from learning_records.vocabulary import (  # noqa: F401  (re-exported: the builders' callers name them here)
+    EXTENSION_BADGE_ASSERTION,
+    TYPE_BADGE,
+    TYPE_COURSE,
+    TYPE_DOCUMENT,
+    TYPE_MEETING,
+    TYPE_MODULE,
+    TYPE_PROFILE,
+    TYPE_SURVEY,
+    TYPE_VIDEO,
+    VIDEO_PROFILE_IRI,
+)
 
 XAPI_VERSION = "1.0.3"
 PLATFORM = "PassInnov"
 LANGUAGE = "fr-FR"
 
-# --- Vocabulary -----------------------------------------------------------------------------------------
+# --- Vocabulary (defined once in learning_records.vocabulary) -----------------------------------------------
 
-VERBS = {
-    "registered": ("http://adlnet.gov/expapi/verbs/registered", "s’est inscrit", "registered"),
-    "unregistered": ("http://id.tincanapi.com/verb/unregistered", "s’est désinscrit", "unregistered"),
-    "attended": ("http://adlnet.gov/expapi/verbs/attended", "a participé à", "attended"),
-    "completed": ("http://adlnet.gov/expapi/verbs/completed", "a terminé", "completed"),
-    "rated": ("http://id.tincanapi.com/verb/rated", "a évalué", "rated"),
-    "viewed": ("http://id.tincanapi.com/verb/viewed", "a consulté", "viewed"),
-    "earned": ("http://id.tincanapi.com/verb/earned", "a obtenu", "earned"),
-    "hosted": ("http://activitystrea.ms/schema/1.0/host", "a animé", "hosted"),
-    # Self-declarations (untrusted): a fiche used with a team, the answer to the follow-up after a module.
-    "used": ("http://activitystrea.ms/schema/1.0/use", "a utilisé", "used"),
-    "answered": ("http://adlnet.gov/expapi/verbs/answered", "a répondu à", "answered"),
-    "voided": ("http://adlnet.gov/expapi/verbs/voided", "a annulé", "voided"),
-}
-
-TYPE_MEETING = "http://adlnet.gov/expapi/activities/meeting"
-TYPE_MODULE = "http://adlnet.gov/expapi/activities/module"
-TYPE_COURSE = "http://adlnet.gov/expapi/activities/course"
-TYPE_PROFILE = "http://adlnet.gov/expapi/activities/profile"
-TYPE_DOCUMENT = "http://id.tincanapi.com/activitytype/document"
-TYPE_BADGE = "http://activitystrea.ms/schema/1.0/badge"
-TYPE_VIDEO = "https://w3id.org/xapi/video/activity-type/video"
-TYPE_SURVEY = "http://id.tincanapi.com/activitytype/survey"
-
-VIDEO_PROFILE_IRI = "https://w3id.org/xapi/video"
-# Open Badges' own xAPI extension: {"@id": <hosted assertion URL>}.
-EXTENSION_BADGE_ASSERTION = "http://specification.openbadges.org/xapi/extensions/badgeassertion"
+VERBS = vocabulary.VERBS
 
 RATING_MIN = 1
 RATING_MAX = 5

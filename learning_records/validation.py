@@ -9,7 +9,8 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
-VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+from .vocabulary import VOIDED as VOIDED_VERB
+
 SUPPORTED_VERSION = re.compile(r"^1\.0(\.\d+)?$")
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", re.I)

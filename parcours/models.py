@@ -9,6 +9,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from home.blocks import ModuleProgrammeBlock
+from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 
 
@@ -50,7 +51,7 @@ class ModulePage(XapiActivityMixin, Page):
     """A short practical module (1h30). Exactly one module is the mandatory entry point."""
 
     XAPI_KIND = "module"
-    XAPI_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/module"
+    XAPI_ACTIVITY_TYPE = vocabulary.TYPE_MODULE
     XAPI_RECORD_VIEWS = True  # learning_records.wagtail_hooks records `viewed` once per agent and day
 
     class Format(models.TextChoices):

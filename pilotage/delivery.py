@@ -30,14 +30,15 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import requests
-from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from learning_records.statements import build_voided
 from pilotage.models import LrsEndpoint, RefusedStatement
+from progress.models import ErasureRequest
 
 logger = logging.getLogger(__name__)
 
@@ -221,11 +222,7 @@ def renew_lease(endpoint, owner):
 
 def pending_erasures(endpoint):
     """Erasures carried out after the endpoint's erasure cursor (progress app), oldest first."""
-    try:
-        model = apps.get_model("progress", "ErasureRequest")
-    except LookupError:
-        return []
-    done = model.objects.filter(status="done", processed_at__isnull=False)
+    done = ErasureRequest.objects.filter(status="done", processed_at__isnull=False)
     if endpoint.erasure_cursor_at is not None:
         done = done.filter(
             Q(processed_at__gt=endpoint.erasure_cursor_at)
@@ -236,7 +233,6 @@ def pending_erasures(endpoint):
 
 def erasure_voiding_statements(erasure):
     """One voiding statement per erased statement id: the store deleted them, the external LRS voids its copy."""
-    from learning_records.statements import build_voided
 
     result = []
     for target in erasure.statement_ids or []:

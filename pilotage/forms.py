@@ -11,6 +11,7 @@ from dsfr.forms import DsfrBaseForm
 
 from core.forms import BoundedDateField
 from core.models import Location
+from parcours.models import ModulePage
 from pilotage.models import TrainerProfile
 from pilotage.stats import Filters
 
@@ -36,7 +37,6 @@ class FilterForm(DsfrBaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from parcours.models import ModulePage
 
         self.fields["module"].choices = [("", _("All modules"))] + list(
             ModulePage.objects.live().order_by("title").values_list("pk", "title")

@@ -6,6 +6,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from learning_records.models import Statement
+
 
 class LrsEndpointQuerySet(models.QuerySet):
     def active(self):
@@ -24,7 +26,6 @@ class LrsEndpointQuerySet(models.QuerySet):
 
     def with_lag(self):
         """Annotate `lag_annotation`: statements stored after each endpoint's cursor (one subquery)."""
-        from learning_records.models import Statement
 
         def count(qs):
             counted = qs.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT")).values("n")
@@ -95,7 +96,6 @@ class LrsEndpoint(models.Model):
 
     def pending_statements(self):
         """Statements stored after the cursor, in delivery order (voided and voiding ones included)."""
-        from learning_records.models import Statement
 
         qs = Statement.objects.order_by("stored")
         if self.cursor_stored is not None:

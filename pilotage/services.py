@@ -1,11 +1,12 @@
 """Rules of the internal-trainer path (nominations, status) and what a trainer's page shows."""
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 
 from pilotage.models import TrainerProfile
+from progress.models import Badge, BadgeAward, TrainerProgress
+from training_sessions.models import Facilitation, Session
 
 
 @transaction.atomic
@@ -26,15 +27,10 @@ def change_status(profile, status):
 
 
 def trainer_badges(user):
-    """The trainer badges the agent holds (progress app), newest first; none when the app has no badges."""
-    try:
-        award_model = apps.get_model("progress", "BadgeAward")
-        badge_model = apps.get_model("progress", "Badge")
-    except LookupError:
-        return []
-    trainer_rules = [badge_model.Rule.CO_FACILITATED, badge_model.Rule.LED]
+    """The trainer badges the agent holds (progress app), newest first."""
+    trainer_rules = [Badge.Rule.CO_FACILITATED, Badge.Rule.LED]
     return list(
-        award_model.objects.filter(user=user, revoked=False, badge__rule__in=trainer_rules)
+        BadgeAward.objects.filter(user=user, revoked=False, badge__rule__in=trainer_rules)
         .select_related("badge")
         .order_by("-issued_on")
     )
@@ -42,16 +38,11 @@ def trainer_badges(user):
 
 def hosted_counts(user):
     """Sessions led and co-facilitated as counted from the trusted `hosted` statements (progress app)."""
-    try:
-        model = apps.get_model("progress", "TrainerProgress")
-    except LookupError:
-        return None
-    return model.objects.filter(user=user).values("led", "co_facilitated").first()
+    return TrainerProgress.objects.filter(user=user).values("led", "co_facilitated").first()
 
 
 def trainer_record(profile):
     """Sessions facilitated (by role), satisfaction averages and badges, in a fixed number of queries."""
-    from training_sessions.models import Facilitation, Session
 
     facilitations = (
         Facilitation.objects.filter(user=profile.user)

@@ -23,6 +23,9 @@ from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pilotage.models import TrainerProfile
+from training_sessions.models import Evaluation, Facilitation, Registration, Session
+
 RATINGS = (1, 2, 3, 4, 5)
 MODES = ("external", "mixed", "internal")
 
@@ -50,7 +53,6 @@ class Filters:
 
     def all_sessions(self):
         """Sessions of the period, module and site, cancelled ones included."""
-        from training_sessions.models import Session
 
         start, end = self.bounds
         sessions = Session.objects.filter(start__gte=start, start__lt=end)
@@ -63,17 +65,14 @@ class Filters:
         return sessions
 
     def sessions(self):
-        from training_sessions.models import Session
 
         return self.all_sessions().filter(status=Session.Status.SCHEDULED)
 
     def registrations(self):
-        from training_sessions.models import Registration
 
         return Registration.objects.filter(session__in=self.sessions().values("pk"))
 
     def evaluations(self):
-        from training_sessions.models import Evaluation
 
         return Evaluation.objects.filter(registration__session__in=self.sessions().values("pk"))
 
@@ -111,7 +110,6 @@ class Dashboard:
     # --- Activity ----------------------------------------------------------------------------------------
 
     def overview(self):
-        from training_sessions.models import Registration, Session
 
         now = self.now
         scheduled = Q(status=Session.Status.SCHEDULED)
@@ -142,7 +140,6 @@ class Dashboard:
         return figures
 
     def _attendances(self):
-        from training_sessions.models import Registration
 
         return self.filters.registrations().filter(
             status=Registration.Status.REGISTERED,
@@ -251,7 +248,6 @@ class Dashboard:
 
     def facilitation_mix(self):
         """Per quarter of the session start: sessions facilitated by external, mixed and internal teams."""
-        from training_sessions.models import Facilitation
 
         def has(kind):
             return Exists(Facilitation.objects.filter(session=OuterRef("pk"), organisation__kind=kind))
@@ -300,7 +296,6 @@ class Dashboard:
         return result
 
     def trainer_pipeline(self):
-        from pilotage.models import TrainerProfile
 
         counts = dict(TrainerProfile.objects.values_list("status").annotate(n=Count("pk")).order_by())
         return [

@@ -20,6 +20,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
+from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 
 
@@ -142,7 +143,7 @@ class Badge(XapiActivityMixin, index.Indexed, ClusterableModel):
     base_form_class = BadgeForm
 
     XAPI_KIND = "badge"
-    XAPI_ACTIVITY_TYPE = "http://activitystrea.ms/schema/1.0/badge"
+    XAPI_ACTIVITY_TYPE = vocabulary.TYPE_BADGE
 
     class Rule(models.TextChoices):
         ALL_MODULES = "all_modules", _("completed all the modules of a list")

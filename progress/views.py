@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from learning_records.auth import REALM, ApiError, authenticate_basic
+from parcours.models import ModulePage
 from progress.forms import ErasureForm, PathForm, VerificationForm
 from progress.models import Attestation, Badge, BadgeAward, ErasureRequest
 from progress.services import attestations, dashboard, openbadges, personal_data
@@ -93,7 +94,6 @@ def path_attestation(request):
 
 @require_safe
 def module_attestation(request, module_id):
-    from parcours.models import ModulePage
 
     module = get_object_or_404(ModulePage, pk=module_id)
     try:

@@ -23,6 +23,7 @@ from wagtail.models import Orderable
 
 from accounts import roles
 from core.dates import check_in_range
+from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 from training_sessions.panels import NOT_A_FACILITATOR, FacilitatorsPanel
 
@@ -89,7 +90,7 @@ class Session(XapiActivityMixin, ClusterableModel):
     """One run of a module, at a site or online, with a capacity and its facilitators."""
 
     XAPI_KIND = "session"
-    XAPI_ACTIVITY_TYPE = "http://adlnet.gov/expapi/activities/meeting"
+    XAPI_ACTIVITY_TYPE = vocabulary.TYPE_MEETING
 
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("scheduled")

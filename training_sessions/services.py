@@ -31,6 +31,8 @@ from accounts import roles
 from core.reminders import FAILED, SENT, send_once
 from core.transactions import after_commit as _on_commit
 from learning_records import events
+from learning_records.models import Statement
+from parcours.models import ModulePage
 from training_sessions import emails
 from training_sessions.access import can_manage_session, can_see_remote_link, facilitated_sessions
 from training_sessions.models import Evaluation, Registration, Session
@@ -63,7 +65,6 @@ def reminder_days():
 
 def required_modules(module):
     """The modules to complete first: the module's prerequisites, plus the entry module for any other."""
-    from parcours.models import ModulePage
 
     required = {m.pk: m for m in module.prerequisites.all()}
     if not module.is_entry_module:
@@ -418,7 +419,6 @@ def mark_attendance(marker, registration, attendance, now=None):
 
 
 def _void_attendance_statements(registration, marker):
-    from learning_records.models import Statement
 
     ids = [i for i in (registration.attended_statement_id, registration.completed_statement_id) if i]
     for statement in Statement.objects.filter(statement_id__in=ids):

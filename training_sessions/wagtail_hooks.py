@@ -11,6 +11,7 @@ from wagtail.snippets.views.snippets import CreateView, EditView, SnippetViewSet
 
 from core.filters import BoundedDateFromToRangeFilter
 from core.models import Location
+from parcours.models import ModulePage
 from training_sessions import services
 from training_sessions.models import FacilitationMode, Session
 
@@ -107,7 +108,6 @@ register_snippet(SessionViewSet)
 @hooks.register("register_page_header_buttons")
 def module_sessions_button(page, user, view_name=None, next_url=None):
     """On a module's admin pages, a link to its sessions (the sessions list filtered on this module)."""
-    from parcours.models import ModulePage
 
     if page.specific_class is not ModulePage or not user.has_perm("training_sessions.view_session"):
         return

@@ -9,6 +9,7 @@ from wagtailmedia.edit_handlers import MediaChooserPanel
 
 from home.models import ListingPage
 from home.webvtt import validate_webvtt_document
+from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 
 
@@ -30,7 +31,7 @@ class VideoPage(XapiActivityMixin, Page):
     """A hosted video (no oEmbed: the intranet has no internet access), always captioned and transcribed."""
 
     XAPI_KIND = "video"
-    XAPI_ACTIVITY_TYPE = "https://w3id.org/xapi/video/activity-type/video"
+    XAPI_ACTIVITY_TYPE = vocabulary.TYPE_VIDEO
 
     summary = models.TextField(_("summary"), blank=True)
     video = models.ForeignKey(

@@ -19,22 +19,15 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import pgettext
 
-from learning_records import documents, statements
+from learning_records import documents, statements, vocabulary
 
-PROFILE = statements.VIDEO_PROFILE_IRI
+PROFILE = vocabulary.VIDEO_PROFILE_IRI
 COMPLETION_THRESHOLD = 0.95
 STATE_ID = PROFILE  # the Video Profile defines no State document: its own IRI names the one its players keep
 RESUME_MINIMUM = 3  # seconds: offer to resume from this position, and only when that much is left to watch
 
-# key: (IRI, display fr-FR, display en-US), as the profile names them.
-VERBS = {
-    "initialized": ("http://adlnet.gov/expapi/verbs/initialized", "a initialisé", "initialized"),
-    "played": ("https://w3id.org/xapi/video/verbs/played", "a lu", "played"),
-    "paused": ("https://w3id.org/xapi/video/verbs/paused", "a mis en pause", "paused"),
-    "seeked": ("https://w3id.org/xapi/video/verbs/seeked", "a déplacé la lecture", "seeked"),
-    "completed": ("http://adlnet.gov/expapi/verbs/completed", "a terminé", "completed"),
-    "terminated": ("http://adlnet.gov/expapi/verbs/terminated", "a quitté", "terminated"),
-}
+# key: (IRI, display fr-FR, display en-US), as the profile names them (learning_records.vocabulary).
+VERBS = vocabulary.VIDEO_VERBS
 
 EXTENSIONS = {
     name: f"{PROFILE}/extensions/{name}"

@@ -15,8 +15,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from learning_records.models import Statement
+from learning_records.vocabulary import ATTENDED, COMPLETED
+from parcours.models import ModulePage
 from progress.models import Attestation, Progress
-from progress.services.progress import ATTENDED, COMPLETED, uuid_from_iri
+from progress.services.progress import uuid_from_iri
+from training_sessions.models import Session
 
 
 class NothingToAttest(Exception):
@@ -34,8 +38,6 @@ def _format_duration(minutes):
 
 def completed_modules_detail(user, module_ids=None):
     """[{module_id, title, date, duration_minutes, site}] for the agent's completed modules, entry module first."""
-    from learning_records.models import Statement
-    from parcours.models import ModulePage
 
     completed = Progress.objects.filter(user=user, status=Progress.Status.COMPLETED)
     if module_ids is not None:
@@ -59,8 +61,6 @@ def completed_modules_detail(user, module_ids=None):
     session_uuids.discard(None)
     sessions = {}
     if session_uuids:
-        from training_sessions.models import Session
-
         sessions = {
             s.activity_uuid: s
             for s in Session.objects.filter(activity_uuid__in=session_uuids).select_related("location")

@@ -16,6 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from learning_records import events
+from learning_records.models import Statement
+from parcours.models import ModulePage
 from practices import services as practices
 from progress.models import Badge, BadgeAward, Progress, TrainerProgress
 
@@ -44,21 +47,12 @@ def rule_holds(badge, completed_ids, entry_ids, trainer, declared=(0, 0)):
 
 
 def _write_earned(award):
-    try:
-        from learning_records import events
-    except ImportError:  # the store is not installed: the award stands alone
-        return None
     statement = events.earned(award.user, award.badge, award.assertion_url())
     return getattr(statement, "statement_id", None)
 
 
 def _void_earned(award, by=None):
     if not award.earned_statement_id:
-        return
-    try:
-        from learning_records import events
-        from learning_records.models import Statement
-    except ImportError:
         return
     statement = Statement.objects.filter(statement_id=award.earned_statement_id, voided=False).first()
     if statement is not None:
@@ -96,7 +90,6 @@ def evaluate(user, now=None, revoke_failing=True):
     A fixed number of queries per agent: completed modules, trainer counts, entry modules, badges (with
     their modules) and the agent's awards. Returns the list of newly awarded or reinstated awards.
     """
-    from parcours.models import ModulePage
 
     completed_ids = set(
         Progress.objects.filter(user=user, status=Progress.Status.COMPLETED).values_list("module_id", flat=True)
@@ -125,8 +118,6 @@ def evaluate(user, now=None, revoke_failing=True):
 def qualifying_user_ids(badge):
     """Ids of the agents for whom `badge`'s rule holds, computed in the database (a few queries)."""
     from django.db.models import Count
-
-    from parcours.models import ModulePage
 
     completed = Progress.objects.filter(status=Progress.Status.COMPLETED)
     if badge.rule == Badge.Rule.ALL_MODULES:

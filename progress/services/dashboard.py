@@ -8,9 +8,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fiches.models import FichePage
+from parcours.models import ModulePage
 from practices import services as practice_services
 from progress.models import BadgeAward, PathChoice, Progress
 from progress.services import progress as progress_service
+from training_sessions import services as session_services
+from training_sessions.models import Registration, Session
+from videos.models import VideoPage
 
 RELATED_LIMIT = 6
 
@@ -77,7 +82,6 @@ class Dashboard:
 
 def choose_modules(user, module_ids):
     """Replace the agent's personal path by these (non-entry, live) modules. Returns the chosen ids."""
-    from parcours.models import ModulePage
 
     valid = set(ModulePage.objects.live().filter(pk__in=module_ids, is_entry_module=False).values_list("pk", flat=True))
     with transaction.atomic():
@@ -89,10 +93,6 @@ def choose_modules(user, module_ids):
 
 
 def build(user, now=None):
-    from fiches.models import FichePage
-    from parcours.models import ModulePage
-    from training_sessions import services as session_services
-    from training_sessions.models import Registration, Session
 
     now = now or timezone.now()
     modules = list(
@@ -177,10 +177,6 @@ def build(user, now=None):
 
 
 def _related_videos(module_ids):
-    try:
-        from videos.models import VideoPage
-    except ImportError:
-        return []
     return list(
         VideoPage.objects.live()
         .filter(related_module_id__in=module_ids)
@@ -191,7 +187,6 @@ def _related_videos(module_ids):
 
 def _next_open_session(module, now, after=None):
     """The next session of `module` open for registration, with places left, starting after `after`."""
-    from training_sessions import services as session_services
 
     for session in session_services.next_sessions_of([module], limit=10, now=now):
         if session.places_left > 0 and (after is None or session.start >= after):

@@ -31,8 +31,10 @@ from django.utils.translation import gettext as _
 
 from accounts import federation
 from learning_records import documents as xapi_documents
+from learning_records.models import Statement
 from practices import personal_data as practices_data
 from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress, TrainerProgress
+from training_sessions.models import Evaluation, Facilitation, Registration
 
 
 class ErasureError(Exception):
@@ -45,8 +47,6 @@ def _iso(value):
 
 def export(user):
     """Everything held about the agent, as a JSON-serialisable dict (a fixed number of queries)."""
-    from learning_records.models import Statement
-    from training_sessions.models import Evaluation, Facilitation, Registration
 
     registrations = Registration.objects.filter(user=user).select_related("session__module", "session__location")
     evaluations = Evaluation.objects.filter(registration__user=user).select_related("registration__session__module")
@@ -173,8 +173,6 @@ def _replace_in(value, old, new):
 
 def process(erasure_request, by=None, now=None):
     """Carry out a pending erasure request. Returns the request (status done, with its statement ids)."""
-    from learning_records.models import Statement
-    from training_sessions.models import Evaluation
 
     now = now or timezone.now()
     with transaction.atomic():

@@ -16,15 +16,20 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from learning_records.activities import activity_iri
+from learning_records.models import Statement
+from learning_records.statements import extension_facilitator_role
+from learning_records.vocabulary import (
+    ATTENDED,
+    COMPLETED,
+    HOSTED,
+    PROGRESS_VERBS,
+    REGISTERED,
+)
+from parcours.models import ModulePage
 from progress.models import PathChoice, Progress, TrainerProgress
+from training_sessions.models import Session
 
-REGISTERED = "http://adlnet.gov/expapi/verbs/registered"
-UNREGISTERED = "http://id.tincanapi.com/verb/unregistered"
-ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
-COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
-HOSTED = "http://activitystrea.ms/schema/1.0/host"
-EARNED = "http://id.tincanapi.com/verb/earned"
-VERBS = (REGISTERED, UNREGISTERED, ATTENDED, COMPLETED, HOSTED)
+VERBS = PROGRESS_VERBS
 
 LEAD, CO_FACILITATOR = "lead", "co-facilitator"
 
@@ -62,16 +67,11 @@ def _parents(data):
 
 
 def _facilitator_role(data):
-    try:
-        from learning_records.statements import extension_facilitator_role
-
-        key = extension_facilitator_role()
-    except ImportError:
-        key = None
+    key = extension_facilitator_role()
     extensions = (data.get("context") or {}).get("extensions") or {}
     if not isinstance(extensions, dict):
         return None
-    return extensions.get(key) if key else None
+    return extensions.get(key)
 
 
 def statement_effect(statement):
@@ -111,13 +111,9 @@ def _split(field):
 
 
 def _module_id_for(effect):
-    from parcours.models import ModulePage
-
     if effect.module_uuid:
         return ModulePage.objects.filter(activity_uuid=effect.module_uuid).values_list("id", flat=True).first()
     if effect.session_uuid:
-        from training_sessions.models import Session
-
         return Session.objects.filter(activity_uuid=effect.session_uuid).values_list("module_id", flat=True).first()
     return None
 
@@ -204,10 +200,6 @@ def rebuild(chunk_size=2000):
     Reads each trusted, active statement once, in `stored` order, with a few lookup tables loaded up front.
     Returns (number of statements read, number of Progress rows, number of TrainerProgress rows).
     """
-    from learning_records.models import Statement
-    from parcours.models import ModulePage
-    from training_sessions.models import Session
-
     users = dict(get_user_model().objects.values_list("xapi_account_name", "id"))
     modules = dict(ModulePage.objects.values_list("activity_uuid", "id"))
     sessions = dict(Session.objects.values_list("activity_uuid", "module_id"))
