@@ -1,9 +1,8 @@
 """The fiches pratiques of the catalogue: real innovation methods, written for this project (idempotent)."""
 
+from core.demo import deferred_indexing, publish_child, site_home
 from core.models import Theme
 from fiches.models import FicheIndexPage, FichePage
-from home.demo import deferred_indexing, publish_child
-from home.models import HomePage
 from parcours.models import ModulePage
 
 INDEX_INTRO = (
@@ -404,7 +403,7 @@ FICHES = {
 
 
 def _load():
-    home = HomePage.objects.get()
+    home = site_home()
     index = publish_child(
         home, FicheIndexPage, "fiches-pratiques", title="Fiches pratiques", intro=INDEX_INTRO, show_in_menus=True
     )

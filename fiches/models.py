@@ -12,8 +12,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.blocks import StepBlock
-from home.models import ListingPage
+from core.blocks import StepBlock
+from core.pages import ListingPage
 from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 

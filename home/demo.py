@@ -1,7 +1,5 @@
 """Demo pages of the site skeleton: the home page as the site root and the mandatory footer pages."""
 
-from contextlib import contextmanager
-
 from django.conf import settings
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -150,54 +148,6 @@ def get_or_create_home():
         site.site_name = "PassInnov"
         site.save()
     return home
-
-
-_deferred_pages = None
-
-
-@contextmanager
-def deferred_indexing():
-    """Index each new demo page once, at the end, rather than at each of its three saves (creation, revision,
-    publication): the demo is loaded before every browser test, so its speed matters."""
-    global _deferred_pages
-    from django.db.models.signals import post_save
-    from modelsearch import index as search_index
-    from modelsearch.signal_handlers import post_save_signal_handler
-    from wagtail.models import ReferenceIndex
-    from wagtail.signal_handlers import disable_reference_index_auto_update
-
-    page_models = [model for model in search_index.get_indexed_models() if issubclass(model, Page)]
-    for model in page_models:
-        post_save.disconnect(post_save_signal_handler, sender=model)
-    _deferred_pages = []
-    try:
-        with disable_reference_index_auto_update():
-            yield
-        pages = _deferred_pages
-    finally:
-        _deferred_pages = None
-        for model in page_models:
-            post_save.connect(post_save_signal_handler, sender=model)
-    for page in pages:
-        search_index.insert_or_update_object(page)
-        ReferenceIndex.create_or_update_for_object(page)
-
-
-def publish_child(parent, model, slug, **fields):
-    """The live child page of `parent` with this slug, created and published when missing (never updated)."""
-    page = model.objects.child_of(parent).filter(slug=slug).first()
-    if page is None:
-        tags = fields.pop("tags", ())
-        page = model(slug=slug)
-        for name, value in fields.items():  # setattr also handles StreamFields and parental many-to-many
-            setattr(page, name, value)
-        if tags:
-            page.tags.add(*tags)
-        parent.add_child(instance=page)
-        page.save_revision().publish()
-        if _deferred_pages is not None:
-            _deferred_pages.append(page)
-    return page
 
 
 def get_or_create_standard_page(parent, slug, title, intro, body):

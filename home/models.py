@@ -5,22 +5,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from home.blocks import StandardBodyBlock
+from core.blocks import StandardBodyBlock
+from fiches.models import FichePage
+from parcours.models import ModulePage
+from videos.models import TestimonialPage, VideoPage
 
 LATEST_FICHES = 3
-
-
-class ListingPage(Page):
-    """A section's single listing page, directly under the home page (fiches, videos, testimonials)."""
-
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    max_count = 1
-
-    class Meta:
-        abstract = True
 
 
 class HomePage(Page):
@@ -71,10 +61,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from fiches.models import FichePage
-        from parcours.models import ModulePage
-        from videos.models import TestimonialPage, VideoPage
-
         context = super().get_context(request, *args, **kwargs)
         context["entry_module"] = ModulePage.objects.live().filter(is_entry_module=True).select_related("theme").first()
         context["latest_fiches"] = (

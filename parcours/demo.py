@@ -3,9 +3,8 @@
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
+from core.demo import deferred_indexing, publish_child, site_home
 from core.models import Theme
-from home.demo import deferred_indexing, publish_child
-from home.models import HomePage
 from parcours.models import ModuleDocument, ModulePage, ParcoursPage
 
 PATH_INTRO = (
@@ -154,7 +153,7 @@ def run_sheet_document(title):
 
 
 def _load():
-    home = HomePage.objects.get()
+    home = site_home()
     path = publish_child(home, ParcoursPage, "parcours", title="Le parcours", intro=PATH_INTRO, show_in_menus=True)
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     entry = None

@@ -8,7 +8,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from home.blocks import ModuleProgrammeBlock
+from core.blocks import ModuleProgrammeBlock
 from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 
@@ -153,15 +153,12 @@ class ModulePage(XapiActivityMixin, Page):
         return self.summary
 
     def get_context(self, request, *args, **kwargs):
-        from fiches.models import FichePage
-        from videos.models import TestimonialPage, VideoPage
-
         context = super().get_context(request, *args, **kwargs)
         context["prerequisite_modules"] = self.prerequisites.live().only("id", "title", "url_path", "depth", "path")
         context["module_documents"] = self.documents.select_related("document")
-        context["related_fiches"] = FichePage.objects.live().filter(related_module=self).select_related("theme")[:12]
-        context["related_videos"] = VideoPage.objects.live().filter(related_module=self)[:6]
-        context["related_testimonials"] = TestimonialPage.objects.live().filter(related_module=self)[:6]
+        context["related_fiches"] = self.fiches.live().select_related("theme")[:12]
+        context["related_videos"] = self.videos.live()[:6]
+        context["related_testimonials"] = self.testimonials.live()[:6]
         return context
 
 

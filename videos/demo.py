@@ -7,9 +7,8 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtailmedia.models import get_media_model
 
+from core.demo import deferred_indexing, publish_child, site_home
 from core.models import Directorate
-from home.demo import deferred_indexing, publish_child
-from home.models import HomePage
 from parcours.models import ModulePage
 from videos.models import TestimonialIndexPage, TestimonialPage, VideoIndexPage, VideoPage
 
@@ -98,7 +97,7 @@ def get_or_create_file_object(model, title, path, **fields):
 
 
 def _load():
-    home = HomePage.objects.get()
+    home = site_home()
     modules = {module.slug: module for module in ModulePage.objects.all()}
     video_index = publish_child(
         home,

@@ -7,8 +7,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
-from home.models import ListingPage
-from home.webvtt import validate_webvtt_document
+from core.pages import ListingPage
+from core.webvtt import validate_webvtt_document
 from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 

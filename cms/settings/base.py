@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The whole intranet is private: views opt out explicitly with @login_not_required.
-    "core.middleware.PrivateSiteMiddleware",
+    "accounts.middleware.PrivateSiteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
-                "core.context_processors.navigation",
+                "home.context_processors.navigation",
             ],
         },
     },
@@ -251,7 +251,7 @@ WAGTAILADMIN_BASE_URL = PASSINNOV_BASE_URL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_FRONTEND_LOGIN_URL = "/connexion/"
-WAGTAILADMIN_LOGIN_URL = "login"  # one login page for the site and the admin (see core.middleware)
+WAGTAILADMIN_LOGIN_URL = "login"  # one login page for the site and the admin (see accounts.middleware)
 WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "registration/login.html"
 WAGTAIL_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"
 WAGTAILDOCS_PASSWORD_REQUIRED_TEMPLATE = "password_required.html"

@@ -57,4 +57,4 @@ def test_base_settings_are_french_and_private():
     assert settings.TIME_ZONE == "Europe/Paris"
     assert settings.WAGTAIL_ENABLE_UPDATE_CHECK is False
     assert settings.WAGTAIL_GRAVATAR_PROVIDER_URL is None
-    assert "core.middleware.PrivateSiteMiddleware" in settings.MIDDLEWARE
+    assert "accounts.middleware.PrivateSiteMiddleware" in settings.MIDDLEWARE

@@ -5,7 +5,7 @@ from wagtail.blocks import StreamBlockValidationError, StructBlockValidationErro
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from home.blocks import StandardBodyBlock
+from core.blocks import StandardBodyBlock
 from home.models import StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def all_blocks():
 
 def test_every_block_has_a_template_a_description_and_a_preview_value():
     for name, block in all_blocks().items():
-        assert block.meta.template and block.meta.template.startswith("home/blocks/"), name
+        assert block.meta.template and block.meta.template.startswith("core/blocks/"), name
         assert block.meta.description, name
         assert block.get_preview_value() not in (None, ""), name
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
-from home.webvtt import validate_webvtt_bytes
+from core.webvtt import validate_webvtt_bytes
 from videos import models as videos_models
 
 VideoIndexPage, VideoPage, TESTIMONIAL = (

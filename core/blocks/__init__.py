@@ -1,12 +1,12 @@
 """StreamField blocks of the editorial pages, grouped by family (one template per block, under
-home/templates/home/blocks/). Page models compose them into the stream blocks defined here."""
+core/templates/core/blocks/). Page models compose them into the stream blocks defined here."""
 
 from wagtail import blocks
 
-from home.blocks.dsfr import AccordionBlock, CalloutBlock, CardGridBlock, HighlightBlock
-from home.blocks.media import DocumentLinkBlock, ImageBlock, VideoBlock
-from home.blocks.structure import StepBlock, StepsBlock
-from home.blocks.text import HeadingBlock, ParagraphBlock, QuoteBlock
+from core.blocks.dsfr import AccordionBlock, CalloutBlock, CardGridBlock, HighlightBlock
+from core.blocks.media import DocumentLinkBlock, ImageBlock, VideoBlock
+from core.blocks.structure import StepBlock, StepsBlock
+from core.blocks.text import HeadingBlock, ParagraphBlock, QuoteBlock
 
 __all__ = [
     "AccordionBlock",

@@ -12,7 +12,7 @@ class StepBlock(blocks.StructBlock):
     class Meta:
         label = _("Step")
         icon = "order"
-        template = "home/blocks/step.html"
+        template = "core/blocks/step.html"
         description = _("One step: what the group does, and for how long.")
         preview_value = {
             "title": "Divergence",
@@ -27,7 +27,7 @@ class StepsBlock(blocks.StructBlock):
     class Meta:
         label = _("Ordered steps")
         icon = "list-ol"
-        template = "home/blocks/steps.html"
+        template = "core/blocks/steps.html"
         description = _("A numbered sequence of steps, with their duration.")
         preview_value = {
             "steps": [

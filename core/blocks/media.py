@@ -10,7 +10,7 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtailmedia.blocks import VideoChooserBlock
 
-from home.webvtt import validate_webvtt_document
+from core.webvtt import validate_webvtt_document
 
 
 class ImageBlock(blocks.StructBlock):
@@ -31,7 +31,7 @@ class ImageBlock(blocks.StructBlock):
     class Meta:
         label = _("Image")
         icon = "image"
-        template = "home/blocks/image.html"
+        template = "core/blocks/image.html"
         description = _("An image with its alternative text (or marked decorative) and an optional caption.")
         preview_value = {"alt_text": "Un groupe d'agents autour d'un mur de post-it", "caption": "Atelier à Bercy"}
 
@@ -57,7 +57,7 @@ class DocumentLinkBlock(blocks.StructBlock):
     class Meta:
         label = _("Document link")
         icon = "doc-full"
-        template = "home/blocks/document_link.html"
+        template = "core/blocks/document_link.html"
         description = _("A download link to a document, with its format and size.")
         preview_value = {"label": "Déroulé du module (PDF)"}
 
@@ -77,7 +77,7 @@ class VideoBlock(blocks.StructBlock):
     class Meta:
         label = _("Video with transcript")
         icon = "media"
-        template = "home/blocks/video.html"
+        template = "core/blocks/video.html"
         description = _("A hosted video with French captions and its full transcript.")
         preview_value = {
             "title": "Le PassInnov en une minute",

@@ -5,7 +5,7 @@ import uuid
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from home.blocks.text import RICH_TEXT_FEATURES
+from core.blocks.text import RICH_TEXT_FEATURES
 
 
 class CalloutBlock(blocks.StructBlock):
@@ -17,7 +17,7 @@ class CalloutBlock(blocks.StructBlock):
     class Meta:
         label = _("Callout")
         icon = "info-circle"
-        template = "home/blocks/callout.html"
+        template = "core/blocks/callout.html"
         description = _("A DSFR callout (“mise en avant”): a framed message, optionally with a button.")
         preview_value = {
             "title": "Module d'entrée obligatoire",
@@ -31,7 +31,7 @@ class HighlightBlock(blocks.StructBlock):
     class Meta:
         label = _("Highlight")
         icon = "pick"
-        template = "home/blocks/highlight.html"
+        template = "core/blocks/highlight.html"
         description = _("A DSFR highlight (“mise en exergue”): one sentence set apart by a coloured bar.")
         preview_value = {"text": "<p>Chaque module dure 1h30 : 20 minutes d'apports, 70 minutes de pratique.</p>"}
 
@@ -47,7 +47,7 @@ class AccordionBlock(blocks.StructBlock):
     class Meta:
         label = _("Accordion")
         icon = "list-ul"
-        template = "home/blocks/accordion.html"
+        template = "core/blocks/accordion.html"
         description = _("A DSFR accordion: sections the reader opens one by one (questions and answers…).")
         preview_value = {
             "items": [
@@ -77,7 +77,7 @@ class CardGridBlock(blocks.StructBlock):
     class Meta:
         label = _("Card grid")
         icon = "table"
-        template = "home/blocks/card_grid.html"
+        template = "core/blocks/card_grid.html"
         description = _("A grid of DSFR cards, each leading to a page of the site.")
         preview_value = {
             "cards": [

@@ -15,7 +15,7 @@ class HeadingBlock(blocks.CharBlock):
         label = _("Heading")
         icon = "title"
         form_classname = "title"
-        template = "home/blocks/heading.html"
+        template = "core/blocks/heading.html"
         description = _("A section heading (level 2), for the page outline read by screen readers.")
         preview_value = "Déroulé de la séance"
 
@@ -28,7 +28,7 @@ class ParagraphBlock(blocks.RichTextBlock):
     class Meta:
         label = _("Rich text")
         icon = "pilcrow"
-        template = "home/blocks/paragraph.html"
+        template = "core/blocks/paragraph.html"
         description = _("Paragraphs with bold, italics, links and lists.")
         preview_value = (
             "<p>L'intelligence collective, c'est la capacité d'un groupe à produire "
@@ -44,7 +44,7 @@ class QuoteBlock(blocks.StructBlock):
     class Meta:
         label = _("Quote")
         icon = "openquote"
-        template = "home/blocks/quote.html"
+        template = "core/blocks/quote.html"
         description = _("A quotation, with its author and their role.")
         preview_value = {
             "quote": "On repart avec des outils que l'on peut utiliser dès le lendemain dans son équipe.",

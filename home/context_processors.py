@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from core.navigation import build_chrome
+from home.navigation import build_chrome
 
 
 def navigation(request):
