@@ -32,6 +32,7 @@ for app_label in (
     "practices",
     "progress",
     "pilotage",
+    "trainers",
     "home",
 ):
     try:

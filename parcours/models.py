@@ -116,7 +116,7 @@ class ModulePage(XapiActivityMixin, Page):
         index.FilterField("is_entry_module"),
     ]
     parent_page_types = ["parcours.ParcoursPage"]
-    subpage_types = []
+    subpage_types = ["trainers.FacilitationKitPage"]  # the facilitators' version, one per module
     base_form_class = ModulePageForm
 
     class Meta:

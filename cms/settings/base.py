@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "practices",
     "progress",
     "pilotage",
+    "trainers",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

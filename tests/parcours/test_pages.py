@@ -6,6 +6,7 @@ from fiches.models import FicheIndexPage, FichePage
 from home.models import HomePage, StandardPage
 from parcours.models import ModulePage, ParcoursPage
 from tests.home.editorial import count_queries
+from trainers.models import FacilitationKitPage
 from videos import models as videos_models
 
 VideoIndexPage, VideoPage = videos_models.VideoIndexPage, videos_models.VideoPage
@@ -18,7 +19,8 @@ RULES = {
     HomePage: ({Page}, {ParcoursPage, FicheIndexPage, VideoIndexPage, TESTIMONIAL_INDEX, StandardPage}),
     StandardPage: ({HomePage, StandardPage}, {StandardPage}),
     ParcoursPage: ({HomePage}, {ModulePage}),
-    ModulePage: ({ParcoursPage}, set()),
+    ModulePage: ({ParcoursPage}, {FacilitationKitPage}),
+    FacilitationKitPage: ({ModulePage}, set()),
     FicheIndexPage: ({HomePage}, {FichePage}),
     FichePage: ({FicheIndexPage}, set()),
     VideoIndexPage: ({HomePage}, {VideoPage}),

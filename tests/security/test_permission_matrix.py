@@ -144,6 +144,9 @@ RULES = {
     "home.StandardPage":                         ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
     "parcours.ParcoursPage":                     ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
     "parcours.ModulePage":                       ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
+    # The facilitation kit of a module: people who may facilitate and nominated trainees (tests/trainers);
+    # editors write it in the admin.
+    "trainers.FacilitationKitPage":              ("GET",  LOGIN,    403,      403,      403,      200,      200,      403),
     "fiches.FicheIndexPage":                     ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
     "fiches.FichePage":                          ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
     "videos.VideoIndexPage":                     ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
@@ -173,7 +176,7 @@ ADMIN_AREAS = {
     "wagtailusers_users": "admin: users",
 }
 PROJECT_APPS = ("core", "accounts", "home", "learning_records", "parcours", "fiches", "videos")
-PROJECT_APPS += ("training_sessions", "practices", "progress", "pilotage")
+PROJECT_APPS += ("training_sessions", "practices", "progress", "pilotage", "trainers")
 # Included URL configurations read as one unit (their own views check access), and the admin's main
 # entry points checked besides the project's admin areas.
 UNITS = {"admin/": None, "documents/": "wagtail.documents.urls", "": "wagtail.urls"}

@@ -1,0 +1,29 @@
+"""Who may read the facilitation kits and walk the trainer path (rules start from `accounts.roles`).
+
+A facilitation kit is the facilitator's version of a module: the people who may facilitate (facilitator role,
+training department, `CAPABILITIES["facilitate"]`) and the agents the training department nominated on the
+internal-trainer path (`pilotage.TrainerProfile`, "trainees") read it. Editors write it in the admin (and
+preview it there); nobody else opens it.
+"""
+
+from accounts import roles
+from pilotage.models import TrainerProfile
+
+
+def trainer_profile(user):
+    """The agent's TrainerProfile (nomination), or None; looked up once per request's user."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_trainer_profile_cache"):
+        user._trainer_profile_cache = TrainerProfile.objects.filter(user=user).first()
+    return user._trainer_profile_cache
+
+
+def is_trainee(user):
+    return trainer_profile(user) is not None
+
+
+def can_read_kits(user):
+    if not user.is_authenticated:
+        return False
+    return roles.can(user, "facilitate") or is_trainee(user)
