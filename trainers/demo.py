@@ -11,8 +11,8 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
 from accounts.roles import CAPABILITIES, ROLES
-from fiches.models import FichePage
 from core.demo import publish_child
+from fiches.models import FichePage
 from parcours.models import ModulePage
 from trainers.models import FacilitationKitPage, KitMaterial
 
