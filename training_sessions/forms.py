@@ -1,8 +1,14 @@
+from datetime import date
+
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 from dsfr.widgets import InlineRadioSelect
 
+from core.models import Location
+from parcours.models import ModulePage
 from training_sessions.models import Registration
 
 RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
@@ -39,3 +45,54 @@ class EvaluationForm(DsfrBaseForm):
 class AttendanceForm(forms.Form):
     registration = forms.IntegerField(min_value=1)
     attendance = forms.ChoiceField(choices=Registration.Attendance.choices)
+
+
+def _month_choices(now=None, count=12):
+    """("2026-12", "décembre 2026") for the current month and the next ones."""
+    first = timezone.localtime(now or timezone.now()).date().replace(day=1)
+    choices = []
+    for offset in range(count):
+        year, month = divmod(first.month - 1 + offset, 12)
+        day = date(first.year + year, month + 1, 1)
+        choices.append((day.strftime("%Y-%m"), date_format(day, "F Y")))
+    return choices
+
+
+class SessionFilterForm(DsfrBaseForm):
+    """The upcoming sessions' filters (module, site, month); every bad value is a French form error."""
+
+    module = forms.ModelChoiceField(
+        label=_("Module"),
+        required=False,
+        queryset=ModulePage.objects.none(),
+        empty_label=_("All modules"),
+        error_messages={"invalid_choice": _("Unknown module.")},
+    )
+    site = forms.ModelChoiceField(
+        label=_("Site"),
+        required=False,
+        queryset=Location.objects.none(),
+        empty_label=_("All sites"),
+        error_messages={"invalid_choice": _("Unknown site.")},
+    )
+    month = forms.ChoiceField(
+        label=_("Month"), required=False, error_messages={"invalid_choice": _("Choose a month from the list.")}
+    )
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = ModulePage.objects.live().order_by("-is_entry_module", "title")
+        self.fields["site"].queryset = Location.objects.order_by("name")
+        self.fields["month"].choices = [("", _("All months"))] + _month_choices(now)
+
+    def filter(self, sessions):
+        """The sessions matching the valid filters (call after `is_valid()`)."""
+        data = self.cleaned_data
+        if data.get("module"):
+            sessions = sessions.filter(module=data["module"])
+        if data.get("site"):
+            sessions = sessions.filter(location=data["site"])
+        if data.get("month"):
+            year, month = (int(part) for part in data["month"].split("-"))
+            sessions = sessions.filter(start__year=year, start__month=month)
+        return sessions

@@ -13,7 +13,9 @@ Decisions where the issue was silent (see docs in the final report):
   session and person (a deterministic statement id: removing and adding a facilitator again writes none);
 - a facilitation row gives rights and statements only to a person who may facilitate (facilitator role or
   training department, `accounts.roles.CAPABILITIES`);
-- an agent who already completed a module cannot register again for one of its sessions.
+- an agent who already completed a module cannot register again for one of its sessions;
+- an agent cannot cancel a place that later registrations of theirs count on for a prerequisite (the entry
+  module before design thinking, say): they cancel the later ones first (docs/developing.md, "Sessions").
 """
 
 from dataclasses import dataclass, field
@@ -22,7 +24,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -113,7 +115,9 @@ def next_sessions_of(modules, before=None, limit=5, now=None):
     )
     if before is not None:
         qs = qs.filter(end__lte=before)
-    return list(qs.for_display()[:limit])
+    # Sessions with places first (soonest first), then the full ones (waiting list only).
+    has_places = Case(When(registered_count__lt=F("capacity"), then=Value(0)), default=Value(1))
+    return list(qs.for_display().order_by(has_places, "start", "pk")[:limit])
 
 
 def pending_evaluations(user):
@@ -136,6 +140,20 @@ def registration_for(user, session):
 # --- Registration -------------------------------------------------------------------------------------------
 
 
+def registration_refusal(user, session, now=None):
+    """Why the agent may not register for (or join the waiting list of) this session, or None when they may.
+
+    One source of truth: the session page asks it to show the reason (and the sessions that solve it) in place
+    of the button, and `register` raises the same error under its locks.
+    """
+    now = now or timezone.now()
+    try:
+        _check_can_register(user, session, now)
+    except SessionError as error:
+        return error
+    return None
+
+
 def _check_can_register(user, session, now):
     if session.is_cancelled:
         raise SessionError(_("This session is cancelled: registration is not possible."), "cancelled")
@@ -145,7 +163,7 @@ def _check_can_register(user, session, now):
         raise SessionError(
             _("Registration for this session closed on %(date)s.") % {"date": _when(session.deadline)}, "deadline"
         )
-    if session.facilitations.filter(user=user).exists():
+    if any(f.user_id == user.pk for f in session.facilitations.all()):
         raise SessionError(_("You facilitate this session: you cannot register as a participant."), "facilitator")
 
     own = Registration.objects.filter(user=user).active().select_related("session__module")
@@ -272,18 +290,77 @@ def fill_from_waiting_list(session, now=None):
         return _promote(session, now or timezone.now())
 
 
+def dependent_registrations(user, session, now=None):
+    """The agent's upcoming registrations (place or waiting list) that count on their place in this session for a
+    prerequisite (`missing_prerequisites`): sessions of modules requiring this one, starting after it ends,
+    while the agent has not completed this module. Empty when the agent holds no place here."""
+    now = now or timezone.now()
+    module = session.module
+    holds_place = Registration.objects.filter(
+        user=user, session=session, status=Registration.Status.REGISTERED, attendance__isnull=True
+    ).exists()
+    if not holds_place or module.pk in completed_module_ids(user, [module.pk]):
+        return []
+    requires_it = Q(session__module__prerequisites=module)
+    if module.is_entry_module:
+        requires_it |= Q(session__module__is_entry_module=False)
+    return list(
+        Registration.objects.filter(user=user)
+        .active()
+        .filter(requires_it, session__status=Session.Status.SCHEDULED, session__start__gt=now)
+        .filter(session__start__gte=session.end)
+        .exclude(session__module_id=module.pk)
+        .select_related("session__module", "session__location")
+        .order_by("session__start", "pk")
+        .distinct()
+    )
+
+
+def _check_can_cancel(user, session, now):
+    registration = Registration.objects.filter(session=session, user=user).active().first()
+    if registration is None:
+        raise SessionError(_("You are not registered for this session."), "not_registered")
+    if session.has_started(now):
+        raise SessionError(_("This session has already started: the registration can no longer be cancelled."), "past")
+    dependants = dependent_registrations(user, session, now)
+    if dependants:
+        names = ", ".join(f"« {d.session.module.title} » ({_when(d.session.start)})" for d in dependants)
+        raise SessionError(
+            _(
+                "Your registration for %(sessions)s counts on this session: the module “%(module)s” comes first. "
+                "Cancel that registration first, then this one."
+            )
+            % {"sessions": names, "module": session.module.title},
+            "dependants",
+            [d.session for d in dependants],
+        )
+    return registration
+
+
+def cancellation_refusal(user, session, now=None):
+    """Why the agent may not cancel their registration (or waiting-list place) here, or None when they may.
+    The session page shows it in place of the button; `cancel_registration` raises the same error."""
+    try:
+        _check_can_cancel(user, session, now or timezone.now())
+    except SessionError as error:
+        return error
+    return None
+
+
 def cancel_registration(user, session, now=None):
-    """The agent cancels their place (or leaves the waiting list); the first waiting agent is promoted."""
+    """The agent cancels their place (or leaves the waiting list); the first waiting agent is promoted.
+
+    Refused while later registrations of the agent count on this place for a prerequisite (see
+    `dependent_registrations`): the agent cancels those first. The agent's row is locked before the session's,
+    in the same order as `register`, so a registration that would start depending on this place and this
+    cancellation are serialised (one of them sees the other).
+    """
+    User = get_user_model()
     with transaction.atomic():
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
         session = Session.objects.select_for_update().get(pk=session.pk)
         now = now or timezone.now()
-        registration = Registration.objects.filter(session=session, user=user).active().first()
-        if registration is None:
-            raise SessionError(_("You are not registered for this session."), "not_registered")
-        if session.has_started(now):
-            raise SessionError(
-                _("This session has already started: the registration can no longer be cancelled."), "past"
-            )
+        registration = _check_can_cancel(user, session, now)
         was_registered = registration.status == Registration.Status.REGISTERED
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
@@ -507,6 +584,9 @@ __all__ = [
     "facilitated_sessions",
     "register",
     "cancel_registration",
+    "cancellation_refusal",
+    "dependent_registrations",
+    "registration_refusal",
     "cancel_session",
     "fill_from_waiting_list",
     "mark_attendance",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roles
 from training_sessions import access, ics, services
-from training_sessions.forms import AttendanceForm, EvaluationForm
+from training_sessions.forms import AttendanceForm, EvaluationForm, SessionFilterForm
 from training_sessions.models import Evaluation, Registration, Session
 
 
@@ -25,15 +26,23 @@ def _detail_context(request, session, **extra):
     registration = services.registration_for(request.user, session)
     now = timezone.now()
     evaluation = getattr(registration, "evaluation", None) if registration else None
+    is_active = registration is not None and registration.is_active
+    # The same rules as the POST refusals, asked before the click (one source of truth: the services).
+    refusal = None if is_active else services.registration_refusal(request.user, session, now)
+    cancel_refusal = services.cancellation_refusal(request.user, session, now) if is_active else None
     context = {
         "session": session,
         "registration": registration,
         "waiting_position": registration.position_on_waiting_list() if registration else None,
         "evaluation": evaluation,
-        "can_register": session.registration_open(now)
-        and not (registration and registration.is_active)
-        and not any(f.user_id == request.user.pk for f in session.facilitations.all()),
-        "can_cancel": registration is not None and registration.is_active and not session.has_started(now),
+        "can_register": not is_active and refusal is None,
+        "registration_refusal": refusal,
+        "can_cancel": is_active and cancel_refusal is None,
+        "cancellation_refusal": cancel_refusal if cancel_refusal and cancel_refusal.code == "dependants" else None,
+        "can_add_to_calendar": registration is not None
+        and registration.has_place
+        and not session.is_cancelled
+        and not session.has_ended(now),
         "can_evaluate": registration is not None
         and registration.attendance == Registration.Attendance.PRESENT
         and (evaluation is None or evaluation.is_editable(now)),
@@ -47,20 +56,43 @@ def _detail_context(request, session, **extra):
     return context
 
 
+SESSIONS_PER_PAGE = 20
+FACILITATIONS_PER_PAGE = 20
+
+
+def _page(request, queryset, per_page, param="page"):
+    """One page of the list (`param` in the query string; a bad or out-of-range value gives the nearest page)
+    and the query string of the other parameters, for the pagination links."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        page_obj = paginator.page(request.GET.get(param, 1))
+    except PageNotAnInteger:
+        page_obj = paginator.page(1)
+    except EmptyPage:
+        page_obj = paginator.page(paginator.num_pages)
+    query = request.GET.copy()
+    query.pop(param, None)
+    return page_obj, query.urlencode()
+
+
 @require_GET
 def session_list(request):
+    form = SessionFilterForm(request.GET or None)
     sessions = Session.objects.upcoming().for_display()
-    module_id = request.GET.get("module")
-    if module_id:
-        if not module_id.isdigit():
-            return render(
-                request,
-                "training_sessions/session_list.html",
-                {"sessions": [], "error": _("Unknown module.")},
-                status=400,
-            )
-        sessions = sessions.filter(module_id=int(module_id))
-    return render(request, "training_sessions/session_list.html", {"sessions": sessions[:100]})
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            sessions = form.filter(sessions)
+        else:
+            sessions, status = sessions.none(), 400
+    page_obj, query_string = _page(request, sessions, SESSIONS_PER_PAGE)
+    context = {
+        "form": form,
+        "sessions": page_obj.object_list,
+        "page_obj": page_obj,
+        "query_string": query_string,
+    }
+    return render(request, "training_sessions/session_list.html", context, status=status)
 
 
 @require_GET
@@ -172,9 +204,18 @@ def facilitator_home(request):
     show_all = manages_all and request.GET.get("toutes") == "1"
     mine = Session.objects.all() if show_all else access.facilitated_sessions(request.user)
     sessions = mine.for_display().order_by("start", "pk")
-    upcoming = [s for s in sessions.filter(end__gt=now)[:100]]
-    past = [s for s in sessions.filter(end__lte=now).order_by("-start", "-pk")[:50]]
-    context = {"upcoming": upcoming, "past": past, "is_training": manages_all, "show_all": show_all}
+    upcoming, upcoming_query = _page(request, sessions.filter(end__gt=now), FACILITATIONS_PER_PAGE, "a_venir")
+    past, past_query = _page(
+        request, sessions.filter(end__lte=now).order_by("-start", "-pk"), FACILITATIONS_PER_PAGE, "passees"
+    )
+    context = {
+        "upcoming": upcoming,
+        "upcoming_query": upcoming_query,
+        "past": past,
+        "past_query": past_query,
+        "is_training": manages_all,
+        "show_all": show_all,
+    }
     return render(request, "training_sessions/facilitator_home.html", context)
 
 

@@ -29,12 +29,12 @@ def test_agent_registers_attends_rates_then_opens_a_later_module(page, browser, 
     now = timezone.now()
     entry, later = open_sessions(now)
 
-    # 1. A later module is refused, with the reason and the next entry-module sessions.
+    # 1. A later module shows why the agent may not register yet, with the next entry-module sessions, before
+    # any click: no button to press.
     sign_in(page, "agent", next_url=later.get_absolute_url())
     audit(page)
-    page.get_by_role("button", name="S’inscrire").click()
-    error = page.locator("#session-error")
-    assert "Demande refusée" in error.inner_text()
+    assert page.get_by_role("button", name="S’inscrire").count() == 0
+    error = page.locator("#registration-refusal")
     assert "Intelligence collective" in error.inner_text() or "d’abord" in error.inner_text()
     assert not Registration.objects.filter(user__username="agent").exists()
 

@@ -125,7 +125,7 @@ def test_attendance(client, sessions, animateur, data):
 
 
 @database_settings(EXAMPLES)
-@given(query=hostile_form(["module"], extra=False))
+@given(query=hostile_form(["module", "site", "month", "page"], extra=False))
 def test_session_list_filter(agent_client, query):
     before = fingerprint()
     check(agent_client.get("/sessions/", query), before, changes_allowed=False)

@@ -87,3 +87,45 @@ def test_one_agent_submitting_five_times_at_once_gets_one_place(transactional_db
     assert results == ["registered"]
     assert errors == ["duplicate"] * 4
     assert Registration.objects.filter(session=session, user=agent).count() == 1
+
+
+@pytest.mark.postgres
+def test_cancelling_the_entry_place_and_registering_for_a_later_module_at_once_stay_consistent(transactional_db):
+    """Either the later registration sees the entry place (and the cancellation is then refused), or the
+    cancellation comes first (and the later registration is refused): never a later place without its entry."""
+    minimal_site()
+    entry = helpers.entry_module()
+    later = helpers.later_module()
+    for round_ in range(6):
+        entry_session = helpers.make_session(entry, days=7 + round_)
+        later_session = helpers.make_session(later, days=30 + round_)
+        agent = helpers.make_agent(f"race-{round_}")
+        services.register(agent, entry_session)
+        barrier = threading.Barrier(2)
+        results = {}
+
+        def act(name, action, session, agent=agent, barrier=barrier, results=results):
+            try:
+                barrier.wait(timeout=30)
+                action(agent, session)
+                results[name] = "ok"
+            except services.SessionError as exc:
+                results[name] = exc.code
+            except Exception as exc:  # reported by the assertion below
+                results[name] = repr(exc)
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=act, args=("cancel", services.cancel_registration, entry_session)),
+            threading.Thread(target=act, args=("register", services.register, later_session)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        entry_status = Registration.objects.get(user=agent, session=entry_session).status
+        later_active = Registration.objects.filter(user=agent, session=later_session).active().exists()
+        assert (results["cancel"], results["register"]) in {("ok", "prerequisites"), ("dependants", "ok")}, results
+        assert not (entry_status == "cancelled" and later_active)

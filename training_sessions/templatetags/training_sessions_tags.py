@@ -6,6 +6,7 @@ Usage (one line in the page template):
 """
 
 from django import template
+from django.db.models import Case, F, Q, Value, When
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -16,12 +17,23 @@ register = template.Library()
 
 
 @register.inclusion_tag("training_sessions/includes/upcoming_sessions_list.html")
-def upcoming_sessions(module=None, limit=6, heading_level=2):
-    """Upcoming scheduled sessions (of one module, or of all), with places left; a fixed number of queries."""
+def upcoming_sessions(module=None, limit=6, heading_level=2, entry_first=False):
+    """Upcoming scheduled sessions (of one module, or of all), with places left; a fixed number of queries.
+
+    `entry_first` (the home page): the entry module's sessions that still have places come first, then the other
+    sessions with places, then the full ones, each soonest first."""
     sessions = Session.objects.upcoming().for_display()
     module_id = getattr(module, "pk", None)
     if module_id:
         sessions = sessions.filter(module_id=module_id)
+    if entry_first:
+        has_places = Q(registered_count__lt=F("capacity"))
+        rank = Case(
+            When(has_places & Q(module__is_entry_module=True), then=Value(0)),
+            When(has_places, then=Value(1)),
+            default=Value(2),
+        )
+        sessions = sessions.order_by(rank, "start", "pk")
     try:
         heading_level = min(max(int(heading_level), 2), 5)
     except (TypeError, ValueError):
