@@ -144,7 +144,7 @@ def my_data(request):
     return render(
         request,
         "progress/my_data.html",
-        {"title": _("My data"), "pending": pending, "form": ErasureForm()},
+        {"title": _("My data"), "pending": pending, "form": ErasureForm(), "sections": personal_data.EXPORT_SECTIONS},
     )
 
 
@@ -163,7 +163,10 @@ def request_erasure(request):
     if not form.is_valid():
         pending = ErasureRequest.objects.filter(user=request.user, status=ErasureRequest.Status.PENDING).first()
         return render(
-            request, "progress/my_data.html", {"title": _("My data"), "pending": pending, "form": form}, status=400
+            request,
+            "progress/my_data.html",
+            {"title": _("My data"), "pending": pending, "form": form, "sections": personal_data.EXPORT_SECTIONS},
+            status=400,
         )
     _request, created = personal_data.request_erasure(request.user)
     if created:

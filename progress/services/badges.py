@@ -15,6 +15,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learning_records import events
 from learning_records.models import Statement
@@ -44,6 +45,70 @@ def rule_holds(badge, completed_ids, entry_ids, trainer, declared=(0, 0)):
     if badge.rule == Badge.Rule.CO_FACILITATED:
         return co >= badge.count
     return False
+
+
+def what_is_missing(badge, completed_ids, entry_ids, trainer, declared=(0, 0), titles=None):
+    """What the agent still has to do for `badge`'s rule to hold, as French sentences (empty when it holds).
+
+    Same inputs as `rule_holds`; `titles` maps module ids to their titles (to name the modules left)."""
+    titles = titles or {}
+
+    def names(ids):
+        return ", ".join(f"« {titles[i]} »" for i in sorted(ids, key=lambda i: titles.get(i, "")) if i in titles)
+
+    if rule_holds(badge, completed_ids, entry_ids, trainer, declared):
+        return []
+    missing = []
+    if badge.rule == Badge.Rule.ALL_MODULES:
+        left = {m.pk for m in badge.modules.all()} - completed_ids
+        missing.append(
+            ngettext("Complete the module %(modules)s.", "Complete the modules %(modules)s.", len(left))
+            % {"modules": names(left)}
+        )
+    elif badge.rule == Badge.Rule.ENTRY_PLUS:
+        if not entry_ids & completed_ids:
+            missing.append(_("Complete the entry module %(module)s.") % {"module": names(entry_ids)})
+        left = max(badge.count - len(completed_ids - entry_ids), 0)
+        if left:
+            missing.append(
+                ngettext(
+                    "Complete %(count)s more module of your choice.",
+                    "Complete %(count)s more modules of your choice.",
+                    left,
+                )
+                % {"count": left}
+            )
+    elif badge.rule == Badge.Rule.DECLARED_USES:
+        uses, fiches = declared
+        more_uses = max(max(badge.count, 1) - uses, 0)
+        more_fiches = max(max(badge.fiche_count, 1) - fiches, 0)
+        if more_uses:
+            missing.append(
+                ngettext(
+                    "Declare %(count)s more use of a fiche pratique.",
+                    "Declare %(count)s more uses of the fiches pratiques.",
+                    more_uses,
+                )
+                % {"count": more_uses}
+            )
+        if more_fiches:
+            missing.append(
+                ngettext(
+                    "Use %(count)s more different fiche.",
+                    "Use %(count)s more different fiches.",
+                    more_fiches,
+                )
+                % {"count": more_fiches}
+            )
+    elif badge.rule in (Badge.Rule.LED, Badge.Rule.CO_FACILITATED):
+        done = (trainer.led if badge.rule == Badge.Rule.LED else trainer.co_facilitated) if trainer else 0
+        left = max(badge.count - done, 1)
+        if badge.rule == Badge.Rule.LED:
+            text = ngettext("Lead %(count)s more session.", "Lead %(count)s more sessions.", left)
+        else:
+            text = ngettext("Co-facilitate %(count)s more session.", "Co-facilitate %(count)s more sessions.", left)
+        missing.append(text % {"count": left})
+    return missing
 
 
 def _write_earned(award):

@@ -7,11 +7,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts import roles
 from fiches.models import FichePage
 from parcours.models import ModulePage
 from practices import services as practice_services
-from progress.models import BadgeAward, PathChoice, Progress
+from progress.models import Badge, BadgeAward, PathChoice, Progress, TrainerProgress
+from progress.services import badges as badge_service
 from progress.services import progress as progress_service
 from training_sessions import services as session_services
 from training_sessions.models import Registration, Session
@@ -29,6 +32,31 @@ def _url(name, *args):
 
 def _when(dt):
     return date_format(timezone.localtime(dt), "l j F Y à H\\hi")
+
+
+# One sentence per state of a module in the path (shown as the stepper's legend).
+STATUS_HELP = {
+    Progress.Status.NONE: gettext_lazy("You have not registered for a session of this module yet."),
+    Progress.Status.PLANNED: gettext_lazy("You chose this module for your path: register for one of its sessions."),
+    Progress.Status.WAITING: gettext_lazy(
+        "You are on the waiting list of a session: you will get an email if a place frees up."
+    ),
+    Progress.Status.REGISTERED: gettext_lazy("You have a place in an upcoming session of this module."),
+    Progress.Status.ATTENDED: gettext_lazy(
+        "Your presence at a session is recorded, but not yet the completion of the module: it will count for "
+        "badges and attestations once completed."
+    ),
+    Progress.Status.COMPLETED: gettext_lazy(
+        "A facilitator recorded your presence at a session: the module is completed and counts for your badges "
+        "and attestations."
+    ),
+}
+
+
+@dataclass
+class BadgeToEarn:
+    badge: object
+    missing: list
 
 
 @dataclass
@@ -62,6 +90,8 @@ class Dashboard:
     videos: list = field(default_factory=list)
     action: Action | None = None
     practices: practice_services.Summary | None = None
+    badges_to_earn: list = field(default_factory=list)
+    status_help: list = field(default_factory=list)
 
     @property
     def current_step(self):
@@ -74,6 +104,11 @@ class Dashboard:
     @property
     def all_done(self):
         return self.current_index >= len(self.steps)
+
+    @property
+    def remaining_steps(self):
+        """The modules of the programme not completed yet, in path order."""
+        return [s for s in self.steps if s.status != Progress.Status.COMPLETED]
 
     @property
     def optional_modules(self):
@@ -118,7 +153,9 @@ def build(user, now=None):
     for module in modules:
         row = progress.get(module.pk)
         registration = upcoming_by_module.get(module.pk)
-        relevant = module.is_entry_module or module.pk in chosen_ids or registration is not None
+        # The programme: the entry module and the chosen modules, or every module while none is chosen.
+        in_programme = module.is_entry_module or not chosen_ids or module.pk in chosen_ids
+        relevant = in_programme or registration is not None
         if not (relevant or (row and row.status != Progress.Status.NONE)):
             continue
         status = row.status if row else Progress.Status.NONE
@@ -135,7 +172,7 @@ def build(user, now=None):
                 module=module,
                 status=status,
                 status_label=str(labels[status]),
-                chosen=module.is_entry_module or module.pk in chosen_ids,
+                chosen=in_programme,
                 registration=registration,
             )
         )
@@ -173,7 +210,39 @@ def build(user, now=None):
         practices=practice_services.summary(user, now),
     )
     dashboard.action = next_action(dashboard, now)
+    dashboard.badges_to_earn = badges_to_earn(user, modules, progress, awards)
+    labels = dict(Progress.Status.choices)
+    dashboard.status_help = [(str(labels[status]), str(text)) for status, text in STATUS_HELP.items()]
     return dashboard
+
+
+def badges_to_earn(user, modules, progress, awards):
+    """The active badges the agent has not earned yet, each with what is missing (`badges.what_is_missing`).
+
+    Trainer badges are listed for people who may facilitate (or have facilitated). A fixed number of queries:
+    badges with their modules, trainer counts, and the declared uses when a self-declared badge is listed."""
+    earned = {a.badge_id for a in awards}
+    trainer = TrainerProgress.objects.filter(user=user).first()
+    shows_trainer = trainer is not None or roles.can(user, "facilitate")
+    badges = [
+        b
+        for b in Badge.objects.filter(active=True).exclude(pk__in=earned).prefetch_related("modules").order_by("name")
+        if shows_trainer or not b.is_trainer_badge
+    ]
+    if not badges:
+        return []
+    completed_ids = {module_id for module_id, row in progress.items() if row.status == Progress.Status.COMPLETED}
+    entry_ids = {m.pk for m in modules if m.is_entry_module}
+    titles = {m.pk: m.title for m in modules}
+    for badge in badges:
+        titles.update({m.pk: m.title for m in badge.modules.all()})
+    declared = practice_services.usage_counts(user) if any(b.is_self_declared for b in badges) else (0, 0)
+    result = []
+    for badge in badges:
+        missing = badge_service.what_is_missing(badge, completed_ids, entry_ids, trainer, declared, titles)
+        if missing:  # a rule that holds is awarded by the receivers; nothing to say here
+            result.append(BadgeToEarn(badge=badge, missing=missing))
+    return result
 
 
 def _related_videos(module_ids):

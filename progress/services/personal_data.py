@@ -28,13 +28,86 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import federation
 from learning_records import documents as xapi_documents
 from learning_records.models import Statement
 from practices import personal_data as practices_data
+from practices.models import Audience, Frequency, Moderation, Obstacle, Setting, Sharing, TeamSize
 from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress, TrainerProgress
 from training_sessions.models import Evaluation, Facilitation, Registration
+
+# The export explains itself: each section's meaning and the French label of each coded value, in the file
+# (key "guide") and on the "Mes données" page. Keys and codes stay as they are, for programs that read the
+# file; docs/developing.md ("Personal-data export") describes the format.
+EXPORT_SECTIONS = [
+    (
+        "profile",
+        gettext_lazy(
+            "Your profile: names, email, directorate, work site, roles, the date your account was "
+            "created, and the random identifier under which your path is recorded."
+        ),
+    ),
+    ("personal_path", gettext_lazy("The modules you chose for your path.")),
+    (
+        "registrations",
+        gettext_lazy("Your registrations for sessions (place or waiting list), cancellations and attendance."),
+    ),
+    ("evaluations", gettext_lazy("Your ratings of the sessions you attended, from 1 to 5, and your comments.")),
+    ("facilitations", gettext_lazy("The sessions you facilitated, with your role.")),
+    ("progress", gettext_lazy("Where you stand on each module, with the number of recorded steps behind it.")),
+    ("trainer_progress", gettext_lazy("The number of sessions you led and co-facilitated.")),
+    ("badges", gettext_lazy("Your badges, with the public address that proves each one.")),
+    ("attestations", gettext_lazy("Your attestations, with their verification code and content.")),
+    ("erasure_requests", gettext_lazy("Your requests to erase your data.")),
+    ("practice_declarations", gettext_lazy("The uses of the fiches pratiques you declared.")),
+    ("follow_ups", gettext_lazy("Your answers to the follow-up question after a module.")),
+    (
+        "statements",
+        gettext_lazy(
+            "The record of each step of your path (registration, attendance, rating, page "
+            "viewed, video watched, badge…), in the xAPI standard format, where you appear only "
+            "under your random identifier."
+        ),
+    ),
+    ("xapi_documents", gettext_lazy("What the pages remember for you, such as where you stopped a video.")),
+]
+
+
+def export_values():
+    """{"section.field": {code: French label}} for the coded values of the export."""
+    coded = {
+        "registrations.status": Registration.Status,
+        "registrations.attendance": Registration.Attendance,
+        "facilitations.role": Facilitation.Role,
+        "progress.status": Progress.Status,
+        "attestations.kind": Attestation.Kind,
+        "erasure_requests.status": ErasureRequest.Status,
+        "practice_declarations.team_size": TeamSize,
+        "practice_declarations.audience": Audience,
+        "practice_declarations.setting": Setting,
+        "practice_declarations.sharing": Sharing,
+        "practice_declarations.moderation": Moderation,
+        "follow_ups.frequency": Frequency,
+        "follow_ups.obstacles": Obstacle,
+    }
+    return {name: {value: str(label) for value, label in choices.choices} for name, choices in coded.items()}
+
+
+def export_guide():
+    """The French guide placed at the top of the export (and shown on the "Mes données" page)."""
+    return {
+        "about": str(
+            _(
+                "Everything PassInnov holds about you. Each section below is described in “sections”; coded "
+                "values are given with their meaning in “values”. Dates are in ISO 8601 format with their time "
+                "zone."
+            )
+        ),
+        "sections": {key: str(text) for key, text in EXPORT_SECTIONS},
+        "values": export_values(),
+    }
 
 
 class ErasureError(Exception):
@@ -54,6 +127,7 @@ def export(user):
     data = {
         "format": "passinnov-personal-data/1",
         "exported_at": timezone.now().isoformat(),
+        "guide": export_guide(),
         "profile": {
             "username": user.username,
             "first_name": user.first_name,
