@@ -66,6 +66,26 @@ def hosted(user, session, role, *, timestamp=None):
     )
 
 
+def observed(user, session, *, timestamp=None):
+    """Record that a trainee observed `session` (internal-trainer path), at most once per person and session."""
+    statement_id = builders.observed_statement_id(user.xapi_account_name, session.xapi_activity_id)
+    return _store_once(
+        statement_id, lambda: builders.build_observed(user, session, timestamp=timestamp, statement_id=statement_id)
+    )
+
+
+def mentored(author, trainee, session, trainee_role, *, timestamp=None):
+    """Record that `author` gave `trainee` feedback after `session` (once per trainee and session); the
+    feedback itself stays out of the learning record."""
+    statement_id = builders.mentored_statement_id(trainee.xapi_account_name, session.xapi_activity_id)
+    return _store_once(
+        statement_id,
+        lambda: builders.build_mentored(
+            author, trainee, session, trainee_role, timestamp=timestamp, statement_id=statement_id
+        ),
+    )
+
+
 def used(user, fiche, used_on, *, rating, team_size, setting, audience, module=None, timestamp=None):
     """The agent declares they used `fiche` with a team on `used_on` (a date); untrusted self-declaration."""
     return _store_declared(

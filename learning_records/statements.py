@@ -54,12 +54,17 @@ VERBS = vocabulary.VERBS
 RATING_MIN = 1
 RATING_MAX = 5
 FACILITATOR_ROLES = ("lead", "co-facilitator")
+OBSERVER_ROLE = "observer"  # the role extension of an `observed` statement (internal-trainer path)
 PATH_SLUG = "passinnov"
 
 # Namespace of the name-based (UUID v5) ids of `viewed` statements: one id per agent, page and Paris day.
 VIEWED_NAMESPACE = uuid.UUID("0f0c7a52-5a4e-4b8e-9a43-6e1f3c1d2b7a")
 # Namespace of the ids of `hosted` statements: one id per facilitator and session.
 HOSTED_NAMESPACE = uuid.UUID("3c5e9b1e-8f0d-4a47-b6a2-51d0f2c7e4a9")
+# Namespace of the ids of `observed` statements (one per observer and session) and of the statements that
+# record a lead facilitator's feedback to a trainee (one per trainee and session).
+OBSERVED_NAMESPACE = uuid.UUID("8d1f6a0e-2c4b-4f5e-9a7d-3b6c0e1f2a48")
+MENTORED_NAMESPACE = uuid.UUID("5a2e7c9b-1d3f-4e6a-8b0c-7f9d2e4a6c13")
 
 
 def base_url():
@@ -147,6 +152,14 @@ def viewed_statement_id(account_name, activity_id, day):
 def hosted_statement_id(account_name, activity_id):
     """Name-based UUID: a person hosts a session once, whatever happens to their facilitation row."""
     return uuid.uuid5(HOSTED_NAMESPACE, f"{account_name} {activity_id}")
+
+
+def observed_statement_id(account_name, activity_id):
+    return uuid.uuid5(OBSERVED_NAMESPACE, f"{account_name} {activity_id}")
+
+
+def mentored_statement_id(trainee_account_name, activity_id):
+    return uuid.uuid5(MENTORED_NAMESPACE, f"{trainee_account_name} {activity_id}")
 
 
 # --- tincan building blocks -----------------------------------------------------------------------------
@@ -522,6 +535,38 @@ def build_hosted(user, session, role, *, timestamp=None, statement_id=None):
         categories=categories_of(session),
         context_extensions={extension_facilitator_role(): role},
         timestamp=_session_time(session, timestamp),
+        statement_id=statement_id,
+    )
+
+
+def build_observed(user, session, *, timestamp=None, statement_id=None):
+    """A trainee observed a session (internal-trainer path): verb `experienced`, role extension "observer"."""
+    return build(
+        "observed",
+        agent(user),
+        activity(session),
+        parent=parent_of(session),
+        categories=categories_of(session),
+        context_extensions={extension_facilitator_role(): OBSERVER_ROLE},
+        timestamp=_session_time(session, timestamp),
+        statement_id=statement_id,
+    )
+
+
+def build_mentored(author, trainee, session, trainee_role, *, timestamp=None, statement_id=None):
+    """A lead facilitator gave a trainee feedback after a session: the object is the trainee (an Agent), the
+    session is the parent and the role extension gives the trainee's role in it. The feedback's text is never
+    part of the statement."""
+    if trainee_role not in FACILITATOR_ROLES + (OBSERVER_ROLE,):
+        raise ValueError("trainee_role must be lead, co-facilitator or observer")
+    return build(
+        "mentored",
+        agent(author),
+        agent(trainee),
+        parent=[activity(session)] + list(parent_of(session) or []),
+        categories=categories_of(session),
+        context_extensions={extension_facilitator_role(): trainee_role},
+        timestamp=timestamp,
         statement_id=statement_id,
     )
 

@@ -29,6 +29,9 @@ HOSTED = "http://activitystrea.ms/schema/1.0/host"
 USED = "http://activitystrea.ms/schema/1.0/use"
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+# The internal-trainer path: a trainee observes a session; a lead facilitator gives a trainee feedback.
+EXPERIENCED = "http://adlnet.gov/expapi/verbs/experienced"
+MENTORED = "http://id.tincanapi.com/verb/mentored"
 # xAPI Video Profile (https://w3id.org/xapi/video)
 INITIALIZED = "http://adlnet.gov/expapi/verbs/initialized"
 PLAYED = "https://w3id.org/xapi/video/verbs/played"
@@ -46,6 +49,8 @@ VERBS = {
     "viewed": Verb(VIEWED, "a consulté", "viewed"),
     "earned": Verb(EARNED, "a obtenu", "earned"),
     "hosted": Verb(HOSTED, "a animé", "hosted"),
+    "observed": Verb(EXPERIENCED, "a observé", "observed"),
+    "mentored": Verb(MENTORED, "a fait un retour à", "mentored"),
     # Self-declarations (untrusted): a fiche used with a team, the answer to the follow-up after a module.
     "used": Verb(USED, "a utilisé", "used"),
     "answered": Verb(ANSWERED, "a répondu à", "answered"),

@@ -151,11 +151,13 @@ class RefusedStatement(models.Model):
 
 
 class TrainerProfile(models.Model):
-    """An agent on the internal-trainer path: in training, then co-facilitator, then lead trainer."""
+    """An agent on the internal-trainer path: in training (observes a session), co-facilitator, lead under
+    supervision, then lead trainer. The status is the step a person confirmed (trainers.services)."""
 
     class Status(models.TextChoices):
         IN_TRAINING = "in_training", _("trainer in training")
         CO_FACILITATOR = "co_facilitator", _("co-facilitator")
+        SUPERVISED_LEAD = "supervised_lead", _("lead under supervision")
         LEAD = "lead", _("lead trainer")
 
     user = models.OneToOneField(

@@ -27,3 +27,18 @@ def can_read_kits(user):
     if not user.is_authenticated:
         return False
     return roles.can(user, "facilitate") or is_trainee(user)
+
+
+def can_decide_requests(user):
+    """The co-facilitation queue belongs to the training department, which owns the sessions."""
+    return roles.can(user, "manage_sessions")
+
+
+def can_confirm_promotions(user):
+    """Steps are confirmed by whoever steers the internal trainers (as nominations: pilotage.access)."""
+    return roles.can(user, "steer")
+
+
+def can_read_feedback(user, feedback):
+    """A lead facilitator's feedback: the trainee it is about and the training department, nobody else."""
+    return user.is_authenticated and (feedback.trainee_id == user.pk or roles.can(user, "manage_sessions"))

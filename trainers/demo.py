@@ -1,20 +1,35 @@
-"""Demo content of the internal-trainer path (idempotent): the entry module's facilitation kit.
+"""Demo content of the internal-trainer path (idempotent): the entry module's facilitation kit, and one trainee
+at each step of the path (pilotage's demo nominates them):
+
+- observe: demo.agent01, with a pending request to observe the next entry-module session;
+- co-facilitate: mi.julie (she co-facilitated enough sessions: the queue proposes her next step);
+- lead under supervision: demo.agent02, who observed a session, co-facilitated two with feedback from their
+  lead, and whose two steps the training department confirmed (the demo gives this trainee the facilitator
+  role, as an administrator would);
+- lead: animateur.
 
 The kit follows the entry module's 1 h 30 (the seed's principle: a short time of input, a longer time of
 practice with tools the participants reuse on their own) and its public outline (inclusion 10 min, input
 20 min, practice 45 min, feedback 10 min, closing 5 min), written here for the facilitator.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
-from accounts.roles import CAPABILITIES, ROLES
+from accounts.roles import CAPABILITIES, ROLES, group_for
 from core.demo import publish_child
+from core.models import Organisation
 from fiches.models import FichePage
 from parcours.models import ModulePage
-from trainers.models import FacilitationKitPage, KitMaterial
+from pilotage.models import TrainerProfile
+from trainers import services
+from trainers.models import FacilitationKitPage, FacilitationRequest, KitMaterial, Promotion, SessionObservation
+from training_sessions.models import Facilitation, Session
+from training_sessions.services import record_hosting
 
 KIT_COLLECTION = "Kits d'animation (réservé aux animateurs)"
 KIT_SLUG = "kit-d-animation"
@@ -188,6 +203,12 @@ def sequences(fiches):
 
 
 def load(stdout=None):
+    kit = load_kit(stdout)
+    load_path(stdout)
+    return kit
+
+
+def load_kit(stdout=None):
     entry = ModulePage.objects.filter(is_entry_module=True).first()
     if entry is None:
         return None
@@ -206,3 +227,71 @@ def load(stdout=None):
     if stdout is not None:
         stdout.write(f"trainers: facilitation kit « {kit.title} »")
     return kit
+
+
+OBSERVE_MESSAGE = (
+    "J'ai suivi le module d'entrée en début d'année et je voudrais voir comment les animateurs tiennent le "
+    "temps de pratique."
+)
+FEEDBACK = [
+    (
+        "Consignes claires et bien minutées ; tu as su relancer le brainstorming quand le groupe a calé.",
+        "Laisser plus de silence après une question avant de reformuler ; tenir le tableau pendant le retour "
+        "d'expérience.",
+    ),
+    (
+        "Très bon cadre posé en début de séance, les règles du jeu ont été respectées jusqu'au bout.",
+        "Garder les apports à 15 minutes : tu as débordé de 5 minutes sur le temps de pratique.",
+    ),
+]
+
+
+def load_path(stdout=None):
+    User = get_user_model()
+    users = User.objects.in_bulk(["demo.agent01", "demo.agent02", "formation"], field_name="username")
+    formation = users.get("formation")
+    observer, trainee = users.get("demo.agent01"), users.get("demo.agent02")
+    if observer is not None and not FacilitationRequest.objects.filter(trainee=observer).exists():
+        session = services.requestable_sessions(observer).filter(module__is_entry_module=True).first()
+        session = session or services.requestable_sessions(observer).first()
+        if session is not None:
+            services.ask(observer, session, OBSERVE_MESSAGE)
+    profile = TrainerProfile.objects.filter(user=trainee).first() if trainee is not None else None
+    if profile is None or Promotion.objects.filter(profile=profile).exists():
+        return
+    trainee.groups.add(group_for("facilitators"))
+    organisation = Organisation.objects.filter(kind=Organisation.Kind.INTERNAL).order_by("pk").first()
+    past = list(
+        Session.objects.filter(status=Session.Status.SCHEDULED, end__lt=timezone.now(), facilitations__role="lead")
+        .exclude(registrations__user=trainee)
+        .distinct()
+        .order_by("start")[:3]
+    )
+    if len(past) < 3 or organisation is None:
+        return
+    observed, *co_facilitated = past
+    SessionObservation.objects.get_or_create(session=observed, user=trainee)
+    services.record_observers(observed, timestamp=observed.end)
+    _promote(profile, TrainerProfile.Status.CO_FACILITATOR, formation, observed.end)
+    for index, session in enumerate(co_facilitated):
+        Facilitation.objects.get_or_create(
+            session=session,
+            user=trainee,
+            defaults={"role": Facilitation.Role.CO_FACILITATOR, "organisation": organisation, "sort_order": 100},
+        )
+        record_hosting(session, timestamp=session.end)
+        lead = session.facilitations.get(role="lead").user
+        went_well, to_work_on = FEEDBACK[index % len(FEEDBACK)]
+        if services.is_lead_of(lead, session):
+            services.give_feedback(lead, session, trainee, went_well=went_well, to_work_on=to_work_on)
+    _promote(profile, TrainerProfile.Status.SUPERVISED_LEAD, formation, co_facilitated[-1].end)
+    if stdout is not None:
+        stdout.write("trainers: one trainee at each step of the internal-trainer path")
+
+
+def _promote(profile, status, by, when):
+    Promotion.objects.create(
+        profile=profile, from_status=profile.status, to_status=status, confirmed_by=by, confirmed_at=when
+    )
+    profile.status = status
+    profile.save(update_fields=["status", "updated_at"])

@@ -5,10 +5,12 @@ run sheet must fill exactly the module's duration, and its materials are private
 kit itself.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -19,6 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.utils.sendfile import sendfile
 
 from core.uploads import apply_upload_headers
+from pilotage.models import TrainerProfile
 from trainers.access import can_read_kits
 from trainers.blocks import RunSheetBlock
 
@@ -169,3 +172,138 @@ class KitMaterial(Orderable):
 
     def __str__(self):
         return self.label or self.document.title
+
+
+# --- The internal-trainer path -------------------------------------------------------------------------------
+
+
+class FacilitationRequest(models.Model):
+    """A trainee asks to observe or to co-facilitate an upcoming session of a module they completed; the
+    training department accepts it (the trainee joins the session) or refuses it with a reason."""
+
+    class Kind(models.TextChoices):
+        OBSERVE = "observe", _("observe")
+        CO_FACILITATE = "co-facilitate", _("co-facilitate")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        ACCEPTED = "accepted", _("accepted")
+        REFUSED = "refused", _("refused")
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.CASCADE,
+        related_name="facilitation_requests",
+    )
+    session = models.ForeignKey(
+        "training_sessions.Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="facilitation_requests",
+    )
+    kind = models.CharField(_("request"), max_length=20, choices=Kind.choices)
+    message = models.TextField(_("message"), max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason for the refusal"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("facilitation request")
+        verbose_name_plural = _("facilitation requests")
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "session"], name="trainers_one_request_per_session"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="trainers_request_queue")]
+
+    def __str__(self):
+        return f"{self.trainee_id} → {self.session_id} ({self.kind}, {self.status})"
+
+
+class SessionObservation(models.Model):
+    """A trainee in the room as an observer (an accepted request to observe). Observers are not facilitators:
+    they get no right on the session. Their `observed` statement is written with the facilitators' `hosted`
+    ones, when attendance is first marked."""
+
+    session = models.ForeignKey(
+        "training_sessions.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="observations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("observer"), on_delete=models.CASCADE, related_name="observations"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    observed_at = models.DateTimeField(_("observed statement written at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="trainers_one_observation")]
+
+    def __str__(self):
+        return f"{self.user_id} observes {self.session_id}"
+
+
+class Promotion(models.Model):
+    """A step of the path confirmed by a person of the training department (the rule only proposes it)."""
+
+    profile = models.ForeignKey(
+        TrainerProfile, verbose_name=_("internal trainer"), on_delete=models.CASCADE, related_name="promotions"
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=TrainerProfile.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=TrainerProfile.Status.choices)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-confirmed_at", "-pk"]
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+
+    def __str__(self):
+        return f"{self.profile_id}: {self.from_status} → {self.to_status}"
+
+
+class TraineeFeedback(models.Model):
+    """The lead facilitator's feedback to a trainee after a session they co-facilitated or observed.
+
+    Read by the trainee and the training department only (`trainers.access`); the learning record holds only
+    the fact that it was given (`mentored` statement), never its text.
+    """
+
+    session = models.ForeignKey(
+        "training_sessions.Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="feedbacks"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("trainee"), on_delete=models.CASCADE, related_name="feedbacks"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead facilitator"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="feedbacks_given",
+    )
+    went_well = models.TextField(_("what went well"), max_length=4000)
+    to_work_on = models.TextField(_("what to work on"), max_length=4000)
+    created_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("feedback to a trainee")
+        verbose_name_plural = _("feedback to trainees")
+        constraints = [models.UniqueConstraint(fields=["session", "trainee"], name="trainers_one_feedback")]
+
+    def __str__(self):
+        return f"{self.author_id} → {self.trainee_id} ({self.session_id})"

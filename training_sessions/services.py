@@ -35,7 +35,7 @@ from core.transactions import after_commit as _on_commit
 from learning_records import events
 from learning_records.models import Statement
 from parcours.models import ModulePage
-from training_sessions import emails
+from training_sessions import emails, signals
 from training_sessions.access import can_manage_session, can_see_remote_link, facilitated_sessions
 from training_sessions.models import Evaluation, Registration, Session
 
@@ -434,6 +434,7 @@ def record_hosting(session, now=None, timestamp=None):
         events.hosted(facilitation.user, session, facilitation.role, timestamp=timestamp)
         facilitation.hosted_at = now
         facilitation.save(update_fields=["hosted_at"])
+    signals.session_hosted.send(sender=Session, session=session, now=now, timestamp=timestamp)
 
 
 def mark_attendance(marker, registration, attendance, now=None):

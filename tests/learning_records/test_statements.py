@@ -48,6 +48,8 @@ def all_statements(user, facilitator):
         "viewed": xs.build_viewed(user, session.module),
         "earned": xs.build_earned(user, make_badge(), f"{BASE}/badges/assertions/1234"),
         "hosted": xs.build_hosted(facilitator, session, "lead"),
+        "observed": xs.build_observed(user, session),
+        "mentored": xs.build_mentored(facilitator, user, session, "co-facilitator"),
         "voided": xs.build_voided(uuid.uuid4()),
         "used": xs.build_used(
             user, make_fiche(), datetime(2026, 11, 20).date(), rating=4, team_size="6-12", setting="meeting",
@@ -71,6 +73,8 @@ def test_every_event_uses_its_vocabulary_verb_with_french_and_english_display(us
         "viewed": "http://id.tincanapi.com/verb/viewed",
         "earned": "http://id.tincanapi.com/verb/earned",
         "hosted": "http://activitystrea.ms/schema/1.0/host",
+        "observed": "http://adlnet.gov/expapi/verbs/experienced",
+        "mentored": "http://id.tincanapi.com/verb/mentored",
         "voided": "http://adlnet.gov/expapi/verbs/voided",
         "used": "http://activitystrea.ms/schema/1.0/use",
         "answered": "http://adlnet.gov/expapi/verbs/answered",
@@ -94,8 +98,9 @@ def test_common_parts_of_every_statement(user, facilitator):
         assert uuid.UUID(statement["id"]).version in (4, 5), key
         assert TIMESTAMP_RE.match(statement["timestamp"]), statement["timestamp"]
         context = statement["context"]
-        # xAPI 1.0.3 allows context.platform only when the object is an Activity (not for voiding).
-        assert context.get("platform") == ("PassInnov" if key != "voided" else None)
+        # xAPI 1.0.3 allows context.platform only when the object is an Activity (not for voiding, nor for
+        # the feedback statement whose object is the trainee).
+        assert context.get("platform") == ("PassInnov" if key not in ("voided", "mentored") else None)
         assert context["language"] == "fr-FR"
         categories = context["contextActivities"]["category"]
         assert categories[0]["id"] == f"{BASE}/xapi/profile"
@@ -107,7 +112,7 @@ def test_actor_is_an_opaque_account_never_the_email_or_name(user, facilitator):
     for key, statement in all_statements(user, facilitator).items():
         if key == "voided":
             continue
-        actor = user if key != "hosted" else facilitator
+        actor = facilitator if key in ("hosted", "mentored") else user
         assert statement["actor"] == {
             "objectType": "Agent",
             "account": {"homePage": BASE, "name": actor.xapi_account_name},
@@ -295,3 +300,18 @@ def test_a_user_without_account_name_is_refused(user):
     user.xapi_account_name = ""
     with pytest.raises(ValueError):
         xs.build_completed(user, make_module())
+
+
+def test_the_trainer_path_statements_carry_the_role_extension(user, facilitator):
+    session = make_session()
+    role = f"{BASE}/xapi/extensions/facilitator-role"
+    observed = xs.build_observed(user, session)
+    assert observed["context"]["extensions"] == {role: "observer"}
+    assert observed["object"]["id"] == session.xapi_activity_id
+    mentored = xs.build_mentored(facilitator, user, session, "co-facilitator")
+    assert mentored["object"] == {"objectType": "Agent", "account": {"homePage": BASE, "name": user.xapi_account_name}}
+    assert mentored["context"]["extensions"] == {role: "co-facilitator"}
+    assert mentored["context"]["contextActivities"]["parent"][0]["id"] == session.xapi_activity_id
+    assert "result" not in mentored  # the feedback's text never goes into the learning record
+    with pytest.raises(ValueError):
+        xs.build_mentored(facilitator, user, session, "spectator")

@@ -85,6 +85,15 @@ def examples():
                 statement_id=next(ids),
             ),
             "hosted": xs.build_hosted(facilitator, session, "lead", timestamp=session.end, statement_id=next(ids)),
+            "observed": xs.build_observed(agent, session, timestamp=session.end, statement_id=next(ids)),
+            "mentored": xs.build_mentored(
+                facilitator,
+                agent,
+                session,
+                "co-facilitator",
+                timestamp=session.end + timedelta(days=1),
+                statement_id=next(ids),
+            ),
             "voided": xs.build_voided(
                 uuid.UUID("00000000-0000-4000-8000-000000000001"),
                 timestamp=at + timedelta(days=2),

@@ -113,4 +113,9 @@ def test_trainer_pipeline(data):
     TrainerProfile.objects.create(user=data.users["int2"], status="lead")
     TrainerProfile.objects.create(user=data.users["a2"], status="in_training")
     after = {row["status"]: row["count"] for row in board(data).trainer_pipeline()}
-    assert {key: after[key] - before[key] for key in after} == {"in_training": 2, "co_facilitator": 1, "lead": 1}
+    assert {key: after[key] - before[key] for key in after} == {
+        "in_training": 2,
+        "co_facilitator": 1,
+        "supervised_lead": 0,
+        "lead": 1,
+    }

@@ -356,3 +356,52 @@ def test_session_dates_too_far_are_refused_in_the_admin(client_for, entry_sessio
     assert "Choisissez une date entre le 1er janvier 2000 et le 31 décembre 2099" in response.content.decode()
     entry_session.refresh_from_db()
     assert entry_session.local_start == start
+
+
+# --- Becoming an internal trainer ---------------------------------------------------------------------------
+
+
+def trainer_fingerprint():
+    from trainers.models import FacilitationRequest, SessionObservation, TraineeFeedback
+
+    return (
+        fingerprint(),
+        list(FacilitationRequest.objects.order_by("pk").values_list("pk", "status", "reason")),
+        SessionObservation.objects.count(),
+        TraineeFeedback.objects.count(),
+    )
+
+
+@pytest.fixture
+def trainer_targets(entry, animateur, internal, demo_user):
+    walker = demo_user("demo.agent02")
+    led = helpers.make_session(
+        entry, days=-1, facilitators=[(animateur, "lead", internal), (walker, "co-facilitator", internal)]
+    )
+    helpers.make_session(entry, days=15, facilitators=[(animateur, "lead", internal)])
+    from trainers.models import FacilitationRequest
+
+    return {"led": led, "walker": walker, "pending": FacilitationRequest.objects.filter(status="pending").first()}
+
+
+@database_settings(EXAMPLES)
+@given(
+    ask=hostile_form(["session", "message"]),
+    decision=hostile_form(["decision", "reason"]),
+    feedback=hostile_form(["went_well", "to_work_on"]),
+)
+def test_trainer_requests_decisions_and_feedback(client_for, trainer_targets, ask, decision, feedback):
+    def checked(response, before):
+        assert response.status_code < 500, response.status_code
+        refused = response.status_code >= 400 or (response.status_code == 302 and error_messages(response))
+        if refused:
+            assert trainer_fingerprint() == before
+
+    before = trainer_fingerprint()
+    checked(post(client_for("demo.agent01"), "/devenir-formateur/demander/", ask), before)
+    before = trainer_fingerprint()
+    pending = trainer_targets["pending"]
+    checked(post(client_for("formation"), f"/devenir-formateur/demandes/{pending.pk}/decision/", decision), before)
+    before = trainer_fingerprint()
+    led, walker = trainer_targets["led"], trainer_targets["walker"]
+    checked(post(client_for("animateur"), f"/devenir-formateur/retours/{led.pk}/{walker.pk}/", feedback), before)

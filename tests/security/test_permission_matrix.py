@@ -24,6 +24,7 @@ from progress.models import Badge, BadgeAward
 from progress.services import badges, personal_data
 from tests.practices import helpers as practices_helpers
 from tests.training_sessions import helpers
+from trainers.models import FacilitationRequest
 from training_sessions.models import Registration
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,16 @@ RULES = {
     "pilotage:trainers":                         ("GET",  LOGIN,    403,      403,      403,      403,      200,      200),
     "pilotage:trainer":                          ("GET",  LOGIN,    403,      403,      403,      200,      200,      200),
     "pilotage:trainer_status":                   ("POST", LOGIN,    403,      403,      403,      403,      GO,       GO),
+    # Becoming an internal trainer: the trainee's own path (nominated agents: the demo facilitator is one),
+    # the training department's queue of requests and steps, the lead facilitators' feedback to trainees.
+    "trainers:path":                             ("GET",  LOGIN,    403,      403,      403,      200,      403,      403),
+    "trainers:ask":                              ("GET",  LOGIN,    403,      403,      403,      200,      403,      403),
+    "trainers:queue":                            ("GET",  LOGIN,    403,      403,      403,      403,      200,      403),
+    "trainers:decide":                           ("POST", LOGIN,    403,      403,      403,      403,      GO,       403),
+    "trainers:trainee":                          ("GET",  LOGIN,    403,      403,      403,      403,      200,      403),
+    "trainers:promote":                          ("POST", LOGIN,    403,      403,      403,      403,      GO,       GO),
+    "trainers:feedback_list":                    ("GET",  LOGIN,    403,      403,      403,      200,      200,      403),
+    "trainers:feedback":                         ("GET",  LOGIN,    403,      403,      403,      200,      403,      403),
     "search":                                    ("GET",  LOGIN,    200,      200,      200,      200,      200,      200),
     # The Wagtail admin: the editorial and management roles; an agent or a facilitator gets the site's 403.
     "admin":                                     ("GET",  LOGIN,    403,      200,      200,      403,      200,      200),
@@ -278,6 +289,12 @@ def targets(entry, animateur, internal, demo_user):
     trainer = TrainerProfile.objects.get(user=animateur)
     erasure, _created = personal_data.request_erasure(helpers.make_agent())
     fiche = FichePage.objects.live().first()
+    walker = User.objects.get(username="demo.agent02")
+    led = helpers.make_session(
+        entry, days=-1, facilitators=[(animateur, "lead", internal), (walker, "co-facilitator", internal)]
+    )
+    pending = FacilitationRequest.objects.filter(status="pending").first()
+    beginner = TrainerProfile.objects.get(user__username="demo.agent01")
     own = practices_helpers.declare(demo_user("agent"), fiche)
     shared = practices_helpers.declare(helpers.make_agent(), fiche, account="Récit", sharing=Sharing.ANONYMOUS)
     pages = {}
@@ -330,6 +347,14 @@ def targets(entry, animateur, internal, demo_user):
         "pilotage:trainers": "/pilotage/formateurs/",
         "pilotage:trainer": f"/pilotage/formateurs/{trainer.pk}/",
         "pilotage:trainer_status": f"/pilotage/formateurs/{trainer.pk}/statut/",
+        "trainers:path": "/devenir-formateur/",
+        "trainers:ask": "/devenir-formateur/demander/",
+        "trainers:queue": "/devenir-formateur/file/",
+        "trainers:decide": f"/devenir-formateur/demandes/{pending.pk}/decision/",
+        "trainers:trainee": f"/devenir-formateur/formateurs/{walker.trainer_profile.pk}/",
+        "trainers:promote": f"/devenir-formateur/formateurs/{beginner.pk}/etape-suivante/",
+        "trainers:feedback_list": "/devenir-formateur/retours/",
+        "trainers:feedback": f"/devenir-formateur/retours/{led.pk}/{walker.pk}/",
         "search": "/recherche/?q=fiche",
         "admin": "/admin/",
         "admin: pages": "/admin/pages/",
