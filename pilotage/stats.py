@@ -14,6 +14,7 @@ Definitions (also shown on the dashboard and in docs/lrs-delivery.md's sibling, 
   only, or both = mixed), per quarter of the session start.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
@@ -289,11 +290,16 @@ class Dashboard:
             else:
                 entry["unassigned"] += row["sessions"]
         result = []
-        for _quarter, entry in sorted(quarters.items()):
+        for quarter, entry in sorted(quarters.items()):
+            entry["start"] = quarter
             entry["total"] = sum(entry[mode] for mode in MODES) + entry["unassigned"]
             entry["internal_share"] = percent(entry["internal"], entry["total"])
             result.append(entry)
         return result
+
+    def internal_forecast(self, mix, today=None):
+        """When the programme reaches 100 % internal sessions at the current pace (see internal_forecast)."""
+        return internal_forecast(mix, today)
 
     def trainer_pipeline(self):
 
@@ -302,3 +308,45 @@ class Dashboard:
             {"status": status, "label": label, "count": counts.get(status, 0)}
             for status, label in TrainerProfile.Status.choices
         ]
+
+
+FORECAST_QUARTERS = 4  # the pace is the trend of the internal share over the last quarters that started
+
+
+def quarter_label(start):
+    return _("Q%(quarter)s %(year)s") % {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
+
+
+def add_quarters(start, count):
+    months = start.year * 12 + start.month - 1 + 3 * count
+    return start.replace(year=months // 12, month=months % 12 + 1, day=1)
+
+
+def internal_forecast(mix, today=None):
+    """The quarter when every session will be internal if the internal share keeps its current pace.
+
+    The pace is the least-squares slope of the internal share (points per quarter) over the last quarters that
+    have started and had sessions (at most FORECAST_QUARTERS). Returns a dict with `status`: "reached" (the last
+    of them is 100 % internal), "forecast" (with `label` of the quarter and `pace`), "stalled" (the share does
+    not grow) or "unknown" (fewer than two quarters to read a pace from).
+    """
+    today = today or timezone.localdate()
+    rows = [row for row in mix if row.get("start") and row["start"] <= today and row["total"]]
+    rows = rows[-FORECAST_QUARTERS:]
+    if rows and rows[-1]["internal_share"] is not None and rows[-1]["internal_share"] >= 100:
+        return {"status": "reached", "label": rows[-1]["label"], "pace": None}
+    if len(rows) < 2:
+        return {"status": "unknown", "label": None, "pace": None}
+    xs = list(range(len(rows)))
+    ys = [float(row["internal_share"] or 0) for row in rows]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    pace = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum((x - mean_x) ** 2 for x in xs)
+    if pace <= 0:
+        return {"status": "stalled", "label": None, "pace": pace}
+    quarters_left = math.ceil((100 - ys[-1]) / pace)
+    return {
+        "status": "forecast",
+        "label": quarter_label(add_quarters(rows[-1]["start"], quarters_left)),
+        "pace": pace,
+        "quarters_left": quarters_left,
+    }

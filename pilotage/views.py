@@ -52,6 +52,7 @@ def dashboard(request):
         "mix": mix,
         "mix_chart": charts.stacked_columns(mix),
         "pipeline": board.trainer_pipeline() if scope == ALL else None,
+        "forecast": board.internal_forecast(mix) if scope == ALL else None,
         "own_profile": TrainerProfile.objects.filter(user=request.user).first() if scope != ALL else None,
         "ratings": RATINGS,
         "export_kinds": {
