@@ -14,6 +14,7 @@ APP_NAV_ITEMS = [
     ("mon_parcours:index", gettext_noop("My path"), None),
     ("training_sessions:facilitator_home", gettext_noop("My facilitation"), "facilitate"),
     ("pilotage:dashboard", gettext_noop("Steering"), "steer"),
+    ("trainers:queue", gettext_noop("Internal trainers"), "manage_sessions"),
 ]
 
 

@@ -19,7 +19,9 @@ anonymises everything that identifies the agent:
   attestations revoked, detached and emptied; evaluation comments cleared;
 - the account's identities at OpenID Connect providers (ProConnect's `sub`) deleted (accounts.federation);
 - practices erases its own part (`practices.personal_data.erase`): the accounts and free texts the agent
-  wrote are removed, the declared uses and follow-up choices kept as anonymous facts.
+  wrote are removed, the declared uses and follow-up choices kept as anonymous facts;
+- apps above progress in the dependency order (the internal-trainer path) add their part to the export and
+  erase their own rows through `progress.signals`.
 """
 
 import json
@@ -35,6 +37,7 @@ from learning_records import documents as xapi_documents
 from learning_records.models import Statement
 from practices import personal_data as practices_data
 from practices.models import Audience, Frequency, Moderation, Obstacle, Setting, Sharing, TeamSize
+from progress import signals
 from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress, TrainerProgress
 from training_sessions.models import Evaluation, Facilitation, Registration
 
@@ -230,6 +233,10 @@ def export(user):
         ],
         "xapi_documents": xapi_documents.agent_documents(user.xapi_account_name),
     }
+    for _receiver, parts in signals.personal_data_exported.send(sender=type(user), user=user):
+        for key, description, value in parts or ():
+            data[key] = value
+            data["guide"]["sections"][key] = str(description)
     return data
 
 
@@ -291,6 +298,7 @@ def process(erasure_request, by=None, now=None):
         )
         Evaluation.objects.filter(registration__user=user).update(comment="")
         practices_data.erase(user)
+        signals.personal_data_erasing.send(sender=type(user), user=user)
 
         user.username = f"efface-{secrets.token_hex(8)}"
         user.first_name = ""
