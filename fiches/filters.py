@@ -6,6 +6,7 @@ from dsfr.forms import DsfrBaseForm
 from taggit.models import Tag
 
 from core.models import Theme
+from core.sorting import french_sorted
 
 # Duration buckets offered to agents: key -> (label, min minutes inclusive, max minutes inclusive or None).
 DURATIONS = {
@@ -33,15 +34,14 @@ class FicheFilterForm(DsfrBaseForm):
 
     def __init__(self, *args, fiches, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", _("Any tag"))] + list(
+        tags = (
             Tag.objects.filter(fiches_fichepagetag_items__content_object__in=fiches.values("pk"))
             .distinct()
-            .order_by("name")
             .values_list("slug", "name")
         )
-        self.fields["theme"].choices = [("", _("Any theme"))] + list(
-            Theme.objects.filter(fiches__in=fiches.values("pk")).distinct().order_by("name").values_list("slug", "name")
-        )
+        self.fields["tag"].choices = [("", _("Any tag"))] + french_sorted(tags, key=lambda tag: tag[1])
+        themes = Theme.objects.filter(fiches__in=fiches.values("pk")).distinct().values_list("slug", "name")
+        self.fields["theme"].choices = [("", _("Any theme"))] + french_sorted(themes, key=lambda theme: theme[1])
 
     def filter(self, fiches):
         if not self.is_bound:

@@ -14,6 +14,7 @@ from wagtail.search import index
 
 from core.blocks import StepBlock
 from core.pages import ListingPage
+from core.sorting import french_order
 from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 
@@ -36,7 +37,12 @@ class FicheIndexPage(ListingPage):
 
         context = super().get_context(request, *args, **kwargs)
         form = FicheFilterForm(request.GET or None, fiches=self.get_fiches())
-        fiches = form.filter(self.get_fiches()).select_related("theme").prefetch_related("tags").order_by("title")
+        fiches = (
+            form.filter(self.get_fiches())
+            .select_related("theme")
+            .prefetch_related("tags")
+            .order_by(french_order("title"), "pk")
+        )
         paginator = Paginator(fiches, FICHES_PER_PAGE)
         try:
             page_obj = paginator.page(request.GET.get("page", 1))

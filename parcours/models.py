@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core import dates
 from core.blocks import ModuleProgrammeBlock
 from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
@@ -143,10 +144,7 @@ class ModulePage(XapiActivityMixin, Page):
 
     @property
     def duration_label(self):
-        hours, minutes = divmod(self.duration_minutes or 0, 60)
-        if not hours:
-            return f"{minutes} min"
-        return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+        return dates.duration(self.duration_minutes or 0)
 
     @property
     def search_excerpt(self):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from core.sorting import french_order
 from fiches.models import FichePage
 from pilotage.practice_stats import PracticeFigures
 from practices.models import Audience, FollowUpObstacle, Frequency, Moderation, Obstacle, Setting, Sharing, TeamSize
@@ -274,7 +275,7 @@ def follow_up_answers(filters, now=None):
         .answers()
         .select_related("module", "user__directorate", "user__work_location")
         .prefetch_related(
-            Prefetch("fiches", queryset=FichePage.objects.order_by("title").only("id", "title")),
+            Prefetch("fiches", queryset=FichePage.objects.order_by(french_order("title")).only("id", "title")),
             Prefetch("obstacles", queryset=FollowUpObstacle.objects.order_by("code")),
         )
         .order_by("answered_at", "pk")

@@ -11,6 +11,7 @@ from dsfr.forms import DsfrBaseForm
 
 from core.forms import BoundedDateField
 from core.models import Location
+from core.sorting import french_order
 from parcours.models import ModulePage
 from pilotage.models import TrainerProfile
 from pilotage.stats import Filters
@@ -39,10 +40,10 @@ class FilterForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
 
         self.fields["module"].choices = [("", _("All modules"))] + list(
-            ModulePage.objects.live().order_by("title").values_list("pk", "title")
+            ModulePage.objects.live().order_by(french_order("title")).values_list("pk", "title")
         )
         self.fields["site"].choices = [("", _("All sites"))] + list(
-            Location.objects.order_by("name").values_list("pk", "name")
+            Location.objects.order_by(french_order("name")).values_list("pk", "name")
         )
         self._bound_fields_cache.clear()
 

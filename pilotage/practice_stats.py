@@ -23,6 +23,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.sorting import french_order
 from pilotage.stats import Filters, percent
 from practices.models import Declaration, FollowUp, FollowUpObstacle, Frequency, Obstacle
 
@@ -157,7 +158,7 @@ class PracticeFigures:
             .outside_training()
             .values("fiche_id", "fiche__title", "fiche__related_module__title")
             .annotate(uses=Count("pk"), agents=Count("user", distinct=True))
-            .order_by("-uses", "fiche__title")[:OUTSIDE_TRAINING_LIMIT]
+            .order_by("-uses", french_order("fiche__title"))[:OUTSIDE_TRAINING_LIMIT]
         )
         return [
             {
@@ -178,7 +179,7 @@ class PracticeFigures:
             self.answers()
             .values("module_id", "module__title", "user__directorate__acronym")
             .annotate(answers=Count("pk"), reused=Count("pk", filter=reused))
-            .order_by("module__title", "user__directorate__acronym")
+            .order_by(french_order("module__title"), "user__directorate__acronym")
         )
         modules, directorates, total = {}, {}, {"answers": 0, "reused": 0}
         for row in rows:

@@ -26,8 +26,11 @@ from django.db import transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from core import dates
 from core.reminders import FAILED, SENT, send_once
+from core.sorting import french_order
 from core.transactions import after_commit
 from fiches.models import FichePage
 from learning_records import events
@@ -99,7 +102,7 @@ def _checked(values, now):
         raise PracticeError(_("The date of use cannot be in the future."), "future", "used_on")
     if used_on < EARLIEST_USE:
         raise PracticeError(
-            _("The date of use cannot be before %(date)s.") % {"date": EARLIEST_USE.strftime("%d/%m/%Y")},
+            _("The date of use cannot be before %(date)s.") % {"date": dates.long_date(EARLIEST_USE)},
             "too_old",
             "used_on",
         )
@@ -341,7 +344,7 @@ def declarations_of(user):
     return (
         Declaration.objects.filter(user=user)
         .select_related("fiche__related_module")
-        .order_by("fiche__related_module__title", "fiche__title", "-used_on", "-pk")
+        .order_by(french_order("fiche__related_module__title"), french_order("fiche__title"), "-used_on", "-pk")
     )
 
 
@@ -470,17 +473,29 @@ def refusal(state, attended_at):
         return PracticeError(_("This question is asked to the agents who attended the module."), "not_attended")
     if state == "not_yet":
         return PracticeError(
-            _("This question will be asked on %(date)s, %(days)s days after your session: come back then.")
-            % {"date": opens_on(attended_at).strftime("%d/%m/%Y"), "days": follow_up_days()},
+            ngettext(
+                "This question will be asked on %(date)s, %(days)s day after your session: come back then.",
+                "This question will be asked on %(date)s, %(days)s days after your session: come back then.",
+                follow_up_days(),
+            )
+            % {"date": dates.long_date(opens_on(attended_at)), "days": follow_up_days()},
             "not_yet",
         )
     return PracticeError(
-        _("This question is closed: it stays open %(days)s days.") % {"days": FOLLOW_UP_OPEN_DAYS}, "closed"
+        ngettext(
+            "This question is closed: it stays open %(days)s day.",
+            "This question is closed: it stays open %(days)s days.",
+            FOLLOW_UP_OPEN_DAYS,
+        )
+        % {"days": FOLLOW_UP_OPEN_DAYS},
+        "closed",
     )
 
 
 def module_fiches(module):
-    return list(FichePage.objects.live().filter(related_module=module).order_by("title").only("id", "title"))
+    return list(
+        FichePage.objects.live().filter(related_module=module).order_by(french_order("title")).only("id", "title")
+    )
 
 
 def prefilled_fiche_ids(user, module, since=None):

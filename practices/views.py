@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.sorting import french_order
 from fiches.models import FichePage
 from parcours.models import ModulePage
 from practices import services
@@ -116,7 +117,7 @@ def follow_up(request, module_id):
     if state != "open":
         context |= {"refusal": services.refusal(state, attended_at), "answer": answer}
         if answer is not None and answer.is_answered:
-            context["answered_fiches"] = list(answer.fiches.order_by("title"))
+            context["answered_fiches"] = list(answer.fiches.order_by(french_order("title")))
             context["answered_obstacles"] = list(answer.obstacles.order_by("code"))
         status = 200 if state == "answered" else 403
         return render(request, "practices/follow_up.html", context, status=status)

@@ -11,6 +11,10 @@ from pathlib import Path
 import polib
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from core import typography  # noqa: E402  (plain Python: no Django settings needed)
+
 IGNORE = [".venv/*", "var/*", "node_modules/*", "static_collected/*", "tests/*", "bench/*", "scripts/*"]
 
 
@@ -42,6 +46,20 @@ def normalise_headers():
         po.metadata_is_fuzzy = False
         po.header = "French translations of PassInnov."
         po.save()
+
+
+def apply_typography():
+    """French non-breaking spaces in every translation (core.typography)."""
+    for po_path in catalogues():
+        po = polib.pofile(str(po_path))
+        changed = False
+        for entry in po:
+            fixed = typography.fix(entry.msgstr)
+            plural = {index: typography.fix(text) for index, text in entry.msgstr_plural.items()}
+            if fixed != entry.msgstr or plural != entry.msgstr_plural:
+                entry.msgstr, entry.msgstr_plural, changed = fixed, plural, True
+        if changed:
+            po.save()
 
 
 def compile_all():
@@ -80,6 +98,10 @@ def check():
             problems.append(f"{rel}: untranslated: {entry.msgid!r}")
         for entry in po.fuzzy_entries():
             problems.append(f"{rel}: fuzzy: {entry.msgid!r}")
+        for entry in po.translated_entries():
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                for place in typography.problems(text):
+                    problems.append(f"{rel}: French typography (non-breaking space, run `make messages`): {place!r}")
         mo_path = path.with_suffix(".mo")
         if not mo_path.exists():
             problems.append(f"{rel}: not compiled (run `make messages`)")
@@ -100,6 +122,7 @@ if __name__ == "__main__":
     if command == "update":
         makemessages()
         normalise_headers()
+        apply_typography()
         compile_all()
         print("\n".join(str(p.relative_to(BASE_DIR)) for p in catalogues()))
     elif command == "compile":

@@ -34,7 +34,7 @@ class EvaluationForm(DsfrBaseForm):
     facilitation = rating_field(_("Facilitation"), _("How the facilitators ran the session"))
     usefulness = rating_field(_("Usefulness for my department"), _("Can you reuse it in your team?"))
     comment = forms.CharField(
-        label=_("Comment (optional)"),
+        label=_("Comment"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),

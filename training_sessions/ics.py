@@ -5,7 +5,8 @@
   SEQUENCE that grows with each message, so the client updates or removes the event it already holds.
 - The "add to my calendar" download uses METHOD:PUBLISH (a plain calendar file, no reply expected) with the
   same UID, so importing it and then receiving a cancellation still targets one event.
-- Times carry TZID=Europe/Paris with a VTIMEZONE component.
+- Times carry TZID=Europe/Paris with a VTIMEZONE component; the description repeats the date and times in
+  words (« jeudi 1er octobre 2026, de 9 h 30 à 11 h ») for clients that show only the text.
 """
 
 from datetime import date, datetime
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
+
+from core import dates
 
 PARIS = "Europe/Paris"
 PRODID = "-//Ministère de l'Économie et des Finances//PassInnov//FR"
@@ -76,7 +79,10 @@ def build_calendar(session, method, registration=None, user=None, with_remote_li
     event.add("dtstart", start.replace(microsecond=0))
     event.add("dtend", end.replace(microsecond=0))
     event.add("summary", f"PassInnov – {session.module.title}")
-    description = [f"Session du module « {session.module.title} » du parcours PassInnov."]
+    description = [
+        f"Session du module «\u00a0{session.module.title}\u00a0» du parcours PassInnov, "
+        f"{dates.weekday_date(start)}, de {dates.time_of_day(start)} à {dates.time_of_day(end)} (heure de Paris)."
+    ]
     if with_remote_link and session.remote_url:
         description.append(f"Lien de connexion : {session.remote_url}")
     description.append(f"{settings.PASSINNOV_BASE_URL}{session.get_absolute_url()}")

@@ -14,14 +14,15 @@ from django.db import models
 from django.db.models import Avg, Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.models import Orderable
 
 from accounts import roles
+from core import dates
 from core.dates import check_in_range
 from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
@@ -183,7 +184,7 @@ class Session(XapiActivityMixin, ClusterableModel):
 
     @property
     def local_start_label(self):
-        return date_format(self.local_start, "j F Y à H\\hi") if self.start else ""
+        return dates.date_and_time(self.local_start) if self.start else ""
 
     @property
     def place_label(self):
@@ -329,8 +330,9 @@ class Registration(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     class Attendance(models.TextChoices):
-        PRESENT = "present", _("present")
-        ABSENT = "absent", _("absent")
+        # « oui » / « non » under the heading « Présence »: no adjective to agree with the person.
+        PRESENT = "present", pgettext_lazy("attendance", "present")
+        ABSENT = "absent", pgettext_lazy("attendance", "absent")
 
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="registrations"

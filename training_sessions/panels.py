@@ -12,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel
 
 from accounts import roles
+from core.sorting import french_order
 
 NOT_A_FACILITATOR = _(
     "Only people with the facilitator role or from the training department can facilitate a session: an "
@@ -29,7 +30,9 @@ class FacilitationForm(WagtailAdminModelForm):
             eligible = Q(pk__in=roles.holders("facilitate").values("pk"))
             if self.instance.user_id:
                 eligible |= Q(pk=self.instance.user_id)
-            field.queryset = field.queryset.model.objects.filter(eligible).order_by("last_name", "first_name")
+            field.queryset = field.queryset.model.objects.filter(eligible).order_by(
+                french_order("last_name"), french_order("first_name")
+            )
             field.error_messages["invalid_choice"] = NOT_A_FACILITATOR
 
     def clean_user(self):

@@ -26,10 +26,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from core import dates
 from core.reminders import FAILED, SENT, send_once
 from core.transactions import after_commit as _on_commit
 from learning_records import events
@@ -55,7 +55,7 @@ class SessionError(Exception):
 
 
 def _when(dt):
-    return date_format(timezone.localtime(dt), "j F Y à H\\hi")
+    return dates.date_and_time(dt)
 
 
 def reminder_days():

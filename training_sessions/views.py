@@ -271,11 +271,12 @@ def mark_attendance(request, pk):
     except services.SessionError as error:
         messages.error(request, error.message)
     else:
-        label = Registration.Attendance(form.cleaned_data["attendance"]).label
-        messages.success(
-            request,
-            _("%(name)s: %(attendance)s.") % {"name": registration.user.display_name, "attendance": label},
-        )
+        # Worded with a noun, « Alice Dubois : absence enregistrée », so it agrees whoever the person is.
+        if form.cleaned_data["attendance"] == Registration.Attendance.PRESENT:
+            message = _("%(name)s: attendance recorded.")
+        else:
+            message = _("%(name)s: absence recorded.")
+        messages.success(request, message % {"name": registration.user.display_name})
     return redirect("training_sessions:participants", pk=session.pk)
 
 

@@ -12,9 +12,10 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core import dates
+from core.sorting import french_key
 from learning_records.models import Statement
 from learning_records.vocabulary import ATTENDED, COMPLETED
 from parcours.models import ModulePage
@@ -28,12 +29,7 @@ class NothingToAttest(Exception):
 
 
 def _format_duration(minutes):
-    hours, rest = divmod(int(minutes or 0), 60)
-    if hours and rest:
-        return f"{hours} h {rest:02d}"
-    if hours:
-        return f"{hours} h"
-    return f"{rest} min"
+    return dates.duration(minutes or 0)
 
 
 def completed_modules_detail(user, module_ids=None):
@@ -78,7 +74,7 @@ def completed_modules_detail(user, module_ids=None):
             if module is not None:
                 by_module.setdefault(module.pk, {}).setdefault("completed_at", statement.timestamp)
     rows = []
-    for module in sorted(modules.values(), key=lambda m: (not m.is_entry_module, m.title)):
+    for module in sorted(modules.values(), key=lambda m: (not m.is_entry_module, french_key(m.title))):
         found = by_module.get(module.pk, {})
         session = found.get("session")
         when = session.start if session else found.get("completed_at")
@@ -144,7 +140,7 @@ def module_lines(content):
     lines = []
     for module in content.get("modules", []):
         when = module.get("date")
-        when_label = date_format(datetime.fromisoformat(when), "j F Y") if when else _("date not given")
+        when_label = dates.long_date(datetime.fromisoformat(when)) if when else _("date not given")
         site = module.get("site") or _("site not given")
         lines.append(
             {
@@ -231,7 +227,7 @@ def render_pdf(attestation):
     )
     y -= 12 * mm
     pdf.setFont("Helvetica", 10)
-    issued = date_format(timezone.localtime(attestation.issued_at), "j F Y")
+    issued = dates.long_date(attestation.issued_at)
     pdf.drawString(left, y, _("Issued on %(date)s by PassInnov.") % {"date": issued})
 
     url = attestation.verification_url()

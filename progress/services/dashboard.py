@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import roles
+from core import dates
+from core.sorting import french_order
 from fiches.models import FichePage
 from parcours.models import ModulePage
 from practices import services as practice_services
@@ -31,7 +32,7 @@ def _url(name, *args):
 
 
 def _when(dt):
-    return date_format(timezone.localtime(dt), "l j F Y à H\\hi")
+    return dates.weekday_date_and_time(dt)
 
 
 # One sentence per state of a module in the path (shown as the stepper's legend).
@@ -192,7 +193,7 @@ def build(user, now=None):
         FichePage.objects.live()
         .filter(related_module_id__in=related_ids)
         .select_related("related_module")
-        .order_by("related_module_id", "title")[:RELATED_LIMIT]
+        .order_by("related_module_id", french_order("title"))[:RELATED_LIMIT]
     )
     videos = _related_videos(related_ids)
     dashboard = Dashboard(
@@ -250,7 +251,7 @@ def _related_videos(module_ids):
         VideoPage.objects.live()
         .filter(related_module_id__in=module_ids)
         .select_related("related_module")
-        .order_by("related_module_id", "title")[:RELATED_LIMIT]
+        .order_by("related_module_id", french_order("title"))[:RELATED_LIMIT]
     )
 
 

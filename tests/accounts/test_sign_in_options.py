@@ -81,7 +81,7 @@ def test_starting_while_signed_in_goes_straight_to_next(agent_client, proconnect
 
 def test_password_form_is_folded_for_administrators(client, proconnect, agents_without_password):
     page = login_page(client)
-    assert "Administrateurs : connexion par mot de passe" in page
+    assert "Administrateurs\u00a0: connexion par mot de passe" in page
     assert 'aria-expanded="false" aria-controls="password-sign-in"' in page
     assert page.index("fr-connect-group") < page.index("password-sign-in")
 

@@ -36,7 +36,9 @@ def test_agent_goes_from_registration_to_badge_and_attestation(page, live_demo, 
 
     # 2. The next useful action: register for the next entry-module session with places left.
     action = page.locator("#next-action")
-    assert "Inscrivez-vous à la prochaine session de « Intelligence collective »" in action.inner_text()
+    assert "Inscrivez-vous à la prochaine session de « Intelligence collective »" in " ".join(
+        action.inner_text().split()
+    )
     action.get_by_role("link", name="M’inscrire à la session").click()
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="S’inscrire").click()

@@ -65,7 +65,8 @@ def test_agent_registers_attends_rates_then_opens_a_later_module(page, browser, 
         assert f"/sessions/{entry.pk}/participants/" in facilitator_page.url
         audit(facilitator_page)
         facilitator_page.get_by_role("button", name="Présent : Camille Martin").click()
-        assert "Camille Martin : présent" in facilitator_page.locator(".fr-alert--success").inner_text()
+        alert = facilitator_page.locator(".fr-alert--success").inner_text()
+        assert "Camille Martin : présence enregistrée" in " ".join(alert.split())
         assert csp_violations(facilitator_page, facilitator_violations) == []
     finally:
         facilitator.close()

@@ -49,6 +49,6 @@ def test_sirets_field_refuses_what_is_not_a_siret():
     directorate.sirets = "11004601800013\n1100460"
     with pytest.raises(ValidationError) as error:
         directorate.full_clean()
-    assert "« 1100460 » n'est pas un numéro SIRET (14 chiffres)." in str(error.value)
+    assert "«\u00a01100460\u00a0» n'est pas un numéro SIRET (14 chiffres)." in error.value.messages
     directorate.sirets = "110 046 018 00013\n\n"
     directorate.full_clean()

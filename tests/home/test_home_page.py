@@ -13,7 +13,7 @@ def test_home_page_presents_passinnov_entry_module_fiches_testimonial_and_video(
     assert response.status_code == 200
     assert "parcours à la carte" in html
     assert response.context["entry_module"].is_entry_module
-    assert "Commencez ici : Intelligence collective" in html
+    assert "Commencez ici\u00a0: Intelligence collective" in html
     assert len(response.context["latest_fiches"]) == 3
     assert response.context["testimonial"] is not None and response.context["testimonial"].quote[:30] in html.replace(
         "&#x27;", "'"

@@ -91,7 +91,7 @@ def test_failure_keeps_the_cursor_and_backs_off(endpoint, make_statements):
 def test_unreachable_lrs_is_an_error_not_a_crash(endpoint, make_statements):
     make_statements(2)
     result = deliver(endpoint, session=FakeSession(lambda *a: requests.ConnectionError("refused")))
-    assert "Injoignable : http://127.0.0.1:8519" in result.error
+    assert "Injoignable\u00a0: http://127.0.0.1:8519" in result.error
     endpoint.refresh_from_db()
     assert endpoint.lag == 2 and endpoint.consecutive_failures == 1
 

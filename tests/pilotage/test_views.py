@@ -111,11 +111,11 @@ def test_export_contents(client_for, data):
     assert len(rows) == 1 + 15  # every registration of the scheduled sessions, cancelled ones included
     first = rows[1]
     assert first[0] == "2021-02-10 09:30" and first[2] == "Site de test Nord" and first[5] == "t-a1"
-    assert first[10] == "présent"
+    assert first[10] == "oui"  # « Présence : oui », no adjective to agree with the agent
 
     attendance = read_csv(client.get(reverse("pilotage:export", args=["presences", "csv"]), QUERY))
     assert len(attendance) == 1 + 9  # registered agents of S1, S2, S3
-    assert sorted(row[7] for row in attendance[1:]) == sorted(["présent"] * 6 + ["absent"] * 2 + ["non saisie"])
+    assert sorted(row[7] for row in attendance[1:]) == sorted(["oui"] * 6 + ["non"] * 2 + ["non saisie"])
 
     evaluations = read_csv(client.get(reverse("pilotage:export", args=["evaluations", "csv"]), QUERY))
     assert len(evaluations) == 1 + 6

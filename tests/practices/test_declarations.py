@@ -130,7 +130,7 @@ def test_only_the_author_edits_or_withdraws(client, newcomer):
     "overrides, field, message",
     [
         ({"used_on": (date.today() + timedelta(days=2)).isoformat()}, "used_on", "ne peut pas être dans le futur"),
-        ({"used_on": "2017-12-31"}, "used_on", "ne peut pas être antérieure au 01/01/2018"),
+        ({"used_on": "2017-12-31"}, "used_on", "ne peut pas être antérieure au 1er janvier 2018"),
         ({"used_on": "31/02/2026"}, "used_on", "Indiquez une date valide."),
         ({"team_size": "1000"}, "team_size", "Choisissez l’une des réponses proposées."),
         ({"audience": ""}, "audience", "Choisissez l’une des réponses proposées."),

@@ -3,6 +3,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from core.dates import long_date
 from learning_records import events
 from progress.models import Attestation
 from tests.progress.helpers import attend, entry_module, make_session, make_user, other_modules
@@ -39,10 +40,7 @@ def test_module_attestation_states_agent_module_date_duration_site_and_code(trai
     assert entry_session.module.title in text
     assert "Lyon – Cité administrative" in text
     assert "1 h 30" in text
-    from django.utils import timezone
-    from django.utils.formats import date_format
-
-    assert date_format(timezone.localtime(entry_session.start), "j F Y") in text
+    assert long_date(entry_session.start) in text
     assert attestation.code in text
     assert attestation.verification_url() in text
     # The QR code of the verification URL is an image on the page.
@@ -113,3 +111,28 @@ def test_verification_form_handles_bad_and_unknown_codes(agent_client):
 
 def test_verification_needs_a_signed_in_reader(client):
     assert client.get("/mon-parcours/attestations/verifier/AAAA-BBBB-CCCC-DDDD-EEEE/").status_code == 302
+
+
+def test_attestation_says_1er_for_a_session_on_the_first_of_a_month(client):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from core.models import Location
+    from training_sessions.models import Session
+
+    user = make_user("premier-du-mois", first_name="Inès", last_name="Martin")
+    start = datetime(2026, 9, 1, 14, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    session = Session.objects.create(
+        module=entry_module(),
+        start=start,
+        end=start + timedelta(minutes=90),
+        location=Location.objects.get(name="Paris – Bercy"),
+        capacity=12,
+    )
+    attend(user, session)
+    client.force_login(user)
+    text = pdf_text(client.get(f"/mon-parcours/attestations/modules/{session.module.pk}.pdf").content)
+    assert "1er septembre 2026" in text and " 1 septembre" not in text
+    code = Attestation.objects.get(user=user).code
+    verify = client.get(f"/mon-parcours/attestations/verifier/{code}/").content.decode()
+    assert "1er septembre 2026" in verify and " 1 septembre" not in verify

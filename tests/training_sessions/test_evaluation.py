@@ -103,3 +103,12 @@ def test_the_module_rating_shows_with_five_answers_and_a_french_comma(later, ani
     _rated_session(later, animateur, internal, [5], days=-5)
     html = template.render(Context({"module": later}))
     assert "4,6/5 · 5 avis" in html
+
+
+def test_the_optional_comment_is_marked_once_in_french(attended_session, client):
+    session, agent = attended_session
+    client.force_login(agent)
+    html = client.get(f"/sessions/{session.pk}/evaluation/").content.decode()
+    label = " ".join(html.split('for="id_comment"', 1)[1].split("</label>", 1)[0].split(">", 1)[1].split())
+    assert label.startswith("Commentaire (facultatif)")
+    assert html.count("(facultatif)") == 1 and "(Optional)" not in html and "(optionnel)" not in html

@@ -69,8 +69,8 @@ def test_only_people_who_may_facilitate_are_offered_and_accepted(client_for, ses
     agent = helpers.make_agent()
     client = client_for("formation")
     form = client.get(edit_url(session)).content.decode()
-    assert f'value="{animateur.pk}"' in form
-    assert f'value="{agent.pk}"' not in form
+    assert f'<option value="{animateur.pk}"' in form
+    assert f'<option value="{agent.pk}"' not in form
     data = helpers.session_form_data(
         session,
         [(animateur, "lead", internal, session.facilitations.get()), (agent, "co-facilitator", internal, None)],

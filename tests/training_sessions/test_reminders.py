@@ -28,7 +28,7 @@ def test_reminders_are_sent_once_to_registered_agents_within_the_window(entry, s
     services.register(waiting, soon)
     services.register(far, later)
     mail.outbox.clear()
-    assert "Rappels envoyés : 1" in run()
+    assert "Rappels envoyés\u00a0: 1" in run()
     assert [m.to for m in mail.outbox] == [[agent.email]]
     assert "Rappel" in mail.outbox[0].subject
     assert Registration.objects.get(user=agent).reminder_sent_at is not None

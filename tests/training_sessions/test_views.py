@@ -25,7 +25,7 @@ def test_the_session_page_shows_date_place_facilitators_places_and_the_action(en
     response = client.get(f"/sessions/{entry_session.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert entry_session.module.title in html and "09h30" in html and "11h00" in html
+    assert entry_session.module.title in html and "9\u00a0h\u00a030" in html and "à 11\u00a0h" in html
     assert "139 rue de Bercy" in html and animateur.display_name in html
     assert "12 places restantes sur 12" in html
     assert "S’inscrire" in html or "S'inscrire" in html

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from learning_records import activity_definitions
 
@@ -13,4 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             count = activity_definitions.rebuild()
-        self.stdout.write(_("%(count)s activities defined.") % {"count": count})
+        self.stdout.write(
+            ngettext("%(count)s activity defined.", "%(count)s activities defined.", count) % {"count": count}
+        )

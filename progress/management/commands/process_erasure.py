@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from progress.models import ErasureRequest
 from progress.services import personal_data
@@ -38,6 +39,10 @@ class Command(BaseCommand):
             except personal_data.ErasureError as error:
                 raise CommandError(f"#{erasure.pk}: {error}")
             self.stdout.write(
-                _("Erasure #%(id)s carried out: %(count)s statements to void in the LRS.")
+                ngettext(
+                    "Erasure #%(id)s carried out: %(count)s statement to void in the LRS.",
+                    "Erasure #%(id)s carried out: %(count)s statements to void in the LRS.",
+                    len(done.statement_ids),
+                )
                 % {"id": done.pk, "count": len(done.statement_ids)}
             )

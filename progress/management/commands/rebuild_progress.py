@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from progress.models import BadgeAward, Progress, TrainerProgress
 from progress.services import badges, progress
@@ -18,8 +18,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         read, rows, trainer_rows = progress.rebuild()
         self.stdout.write(
-            _("%(read)s statements read, %(rows)s progress rows, %(trainers)s trainer rows.")
-            % {"read": read, "rows": rows, "trainers": trainer_rows}
+            ", ".join(
+                [
+                    ngettext("%(n)s statement read", "%(n)s statements read", read) % {"n": read},
+                    ngettext("%(n)s progress row", "%(n)s progress rows", rows) % {"n": rows},
+                    ngettext("%(n)s trainer row", "%(n)s trainer rows", trainer_rows) % {"n": trainer_rows},
+                ]
+            )
+            + "."
         )
         if options["skip_badges"]:
             return
@@ -31,4 +37,7 @@ class Command(BaseCommand):
         awarded = 0
         for user in users.iterator():
             awarded += len(badges.evaluate(user, revoke_failing=False))
-        self.stdout.write(_("%(awarded)s badges awarded or reinstated.") % {"awarded": awarded})
+        self.stdout.write(
+            ngettext("%(awarded)s badge awarded or reinstated.", "%(awarded)s badges awarded or reinstated.", awarded)
+            % {"awarded": awarded}
+        )
