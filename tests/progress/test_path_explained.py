@@ -126,7 +126,9 @@ def test_the_export_explains_itself_in_french_and_stays_machine_readable(newcome
     assert "Tout ce que PassInnov conserve" in guide["about"]
     assert set(guide["sections"]) >= set(data) - {"format", "exported_at", "guide"}
     assert guide["values"]["registrations.status"]["registered"] == "inscrit"
-    assert guide["values"]["registrations.attendance"]["present"] == "présent"
+    assert (
+        guide["values"]["registrations.attendance"]["present"] == "oui"
+    )  # « Présence : oui » (no adjective to agree with the agent)
     # Every coded value in the file has its French meaning in the guide.
     for registration in data["registrations"]:
         assert registration["status"] in guide["values"]["registrations.status"]
