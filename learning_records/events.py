@@ -18,7 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from learning_records import statements as builders
+from learning_records.models import Statement
 from learning_records.store import save_statements
+from learning_records.validation import StatementConflict
 
 logger = logging.getLogger(__name__)
 
@@ -134,15 +136,37 @@ def viewed(user, page, *, timestamp=None):
     )
 
 
+def record(statements, once=()):
+    """Store several statements the server observed together, in one `save_statements` call (one batch: the
+    store's receivers run once for all of them). `statements`: built statements (`statements.build_*`);
+    `once`: built statements with a name-based id (`hosted`…), left out when that id is already stored.
+    Returns the stored rows, `statements` first, then those of `once` that were stored now.
+    """
+    statements, once = list(statements), list(once)
+    for attempt in range(2):
+        known = {
+            str(statement_id)
+            for statement_id in Statement.objects.filter(statement_id__in=[s["id"] for s in once]).values_list(
+                "statement_id", flat=True
+            )
+        }
+        fresh = [s for s in once if s["id"] not in known]
+        if not statements and not fresh:
+            return []
+        try:
+            return _store(statements + fresh)
+        except (StatementConflict, IntegrityError):
+            if attempt or not fresh:  # not a concurrent first call of a name-based statement
+                raise
+    raise AssertionError("unreachable")
+
+
 def _store_once(statement_id, build):
     """Store the statement `build()` makes under a deterministic id, unless that id is already stored.
 
     The store's unique `statement_id` is the deduplication key: two concurrent first calls meet on the
     store's lock or its unique constraint, and the loser returns the winner's statement.
     """
-    from learning_records.models import Statement
-    from learning_records.validation import StatementConflict
-
     existing = Statement.objects.filter(statement_id=statement_id).first()
     if existing is not None:
         return existing

@@ -1,14 +1,17 @@
-"""Signals sent by store.save_statements, inside the storing transaction.
+"""The one signal sent by store.save_statements, once per call that stored new statements, inside the storing
+transaction (the store's lock is held: receivers keep to a constant number of queries per batch and leave
+slow effects to `transaction.on_commit`):
 
-- statement_stored(sender=Statement, statement=<Statement>) for every statement stored;
-- statement_voided(sender=Statement, statement=<the voided Statement>, voiding=<the voiding Statement>);
-- statements_stored(sender=Statement, statements=[<Statement>…], credential=<Credential or None>,
-  user=<User or None>) once per call that stored new statements, after the two above: for work that is cheaper
-  done once per batch (the activity definitions, activity_definitions.py).
+statements_stored(sender=Statement, statements=[<Statement>…], voided=[(<voided Statement>, <voiding
+Statement>)…], credential=<Credential or None>, user=<User or None>)
+
+- `statements`: the new rows, in `stored` order (a statement voided on arrival has `voided=True`);
+- `voided`: the statements this batch voided, each with the statement that voided it (a target stored earlier,
+  or one of `statements` that an earlier voiding statement was waiting for).
+
+Receivers: the activity definitions (activity_definitions.py) and progress (progress/receivers.py).
 """
 
 from django.dispatch import Signal
 
-statement_stored = Signal()
-statement_voided = Signal()
 statements_stored = Signal()

@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .models import Attachment, Statement, StatementIndexEntry, index_key
-from .signals import statement_stored, statement_voided, statements_stored
+from .signals import statements_stored
 from .validation import (
     VOIDED_VERB,
     StatementConflict,
@@ -377,12 +377,8 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
         index_rows(rows)
         voided = void_targets(rows, targets)
         voided += void_late_targets(rows, already={target.pk for target, _voiding in voided})
-        for row in rows:
-            statement_stored.send(sender=Statement, statement=row)
-        for target, voiding in voided:
-            statement_voided.send(sender=Statement, statement=target, voiding=voiding)
         if rows:
-            statements_stored.send(sender=Statement, statements=rows, credential=credential, user=user)
+            statements_stored.send(sender=Statement, statements=rows, voided=voided, credential=credential, user=user)
     by_id = {str(row.statement_id): row for row in rows} | existing
     result = [by_id[statement_id] for statement_id in ids]
     return result[0] if single else result

@@ -115,6 +115,30 @@ class TrainerProgress(models.Model):
         return f"{self.user_id}: {self.led} / {self.co_facilitated}"
 
 
+class BadgeCheck(models.Model):
+    """An agent's badges to re-check once a storing transaction has committed (an outbox).
+
+    Written in the storing transaction when a batch changes what badge rules read (a module entering or leaving
+    "completed", a facilitation count); consumed after commit by `badges.process_checks`. A crash between the
+    commit and the check leaves the row here: `manage.py process_badge_checks` (periodic) and
+    `rebuild_progress` carry it out later. `revoke_failing`: a void took something back, so a badge whose rule
+    no longer holds is revoked.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="+"
+    )
+    revoke_failing = models.BooleanField(_("revoke failing badges"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("badge check")
+        verbose_name_plural = _("badge checks")
+
+    def __str__(self):
+        return f"{self.user_id} ({'revoke' if self.revoke_failing else 'award'})"
+
+
 class BadgeForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,24 +1,40 @@
-"""Progress and badges follow the statement store: one receiver per signal, constant cost per statement."""
+"""Progress and badges follow the statement store: one receiver per stored batch.
+
+In the storing transaction, `progress.apply_batch` updates the counters (a constant number of queries per
+batch, none for a batch without progress statements) and records which agents' badges to re-check
+(`BadgeCheck` rows). After the commit, outside the store's lock, those checks run (`badges.process_checks`):
+awards and their `earned` statements, revocations. A crash in between leaves the checks recorded;
+`manage.py process_badge_checks` and `rebuild_progress` carry them out.
+"""
+
+import logging
 
 from django.db import transaction
 from django.db.models.signals import post_save
 
+from learning_records.signals import statements_stored
 from practices.signals import declarations_changed
 from progress.models import Badge
 from progress.services import badges
-from progress.services.progress import apply_statement
+from progress.services.progress import apply_batch
+
+logger = logging.getLogger(__name__)
 
 
-def on_statement_stored(sender, statement, **kwargs):
-    user = apply_statement(statement, sign=1)
-    if user is not None:
-        badges.evaluate(user, revoke_failing=False)
+def on_statements_stored(sender, statements, voided=(), **kwargs):
+    checks = apply_batch(statements, voided)
+    if not checks:
+        return
+    badges.record_checks(checks)
+    user_ids = sorted(checks)
 
+    def check():
+        try:
+            badges.process_checks(user_ids)
+        except Exception:  # the statements are stored: the periodic process_badge_checks will retry
+            logger.exception("Could not check the badges of agents %s after storing statements", user_ids)
 
-def on_statement_voided(sender, statement, voiding=None, **kwargs):
-    user = apply_statement(statement, sign=-1)
-    if user is not None:
-        badges.evaluate(user)
+    transaction.on_commit(check)
 
 
 def on_declarations_changed(sender, user, withdrawn=False, **kwargs):
@@ -39,9 +55,6 @@ def on_badge_saved(sender, instance, **kwargs):
 
 
 def connect():
-    from learning_records.signals import statement_stored, statement_voided
-
-    statement_stored.connect(on_statement_stored, dispatch_uid="progress.on_statement_stored")
-    statement_voided.connect(on_statement_voided, dispatch_uid="progress.on_statement_voided")
+    statements_stored.connect(on_statements_stored, dispatch_uid="progress.on_statements_stored")
     post_save.connect(on_badge_saved, sender=Badge, dispatch_uid="progress.on_badge_saved")
     declarations_changed.connect(on_declarations_changed, dispatch_uid="progress.on_declarations_changed")

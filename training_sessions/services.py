@@ -18,6 +18,7 @@ Decisions where the issue was silent (see docs in the final report):
   module before design thinking, say): they cancel the later ones first (docs/developing.md, "Sessions").
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -33,11 +34,12 @@ from core import dates
 from core.reminders import FAILED, SENT, send_once
 from core.transactions import after_commit as _on_commit
 from learning_records import events
+from learning_records import statements as builders
 from learning_records.models import Statement
 from parcours.models import ModulePage
 from training_sessions import emails, signals
 from training_sessions.access import can_manage_session, can_see_remote_link, facilitated_sessions
-from training_sessions.models import Evaluation, Registration, Session
+from training_sessions.models import Evaluation, Facilitation, Registration, Session
 
 DEFAULT_REMINDER_DAYS = 2
 
@@ -421,19 +423,40 @@ def notify_session_changed(session):
 # --- Attendance -----------------------------------------------------------------------------------------------
 
 
-def record_hosting(session, now=None, timestamp=None):
-    """Write each facilitator's `hosted` statement (the first time attendance is marked).
-
-    Only people who may facilitate get one, and at most one per session and person: `events.hosted` uses a
-    statement id derived from both, so a facilitation deleted and added again writes nothing new.
-    """
-    now = now or timezone.now()
+def hosting_to_record(session):
+    """The facilitations of `session` whose `hosted` statement is still to write, with that statement's id:
+    people who may facilitate, once per session and person (a name-based statement id, so a facilitation
+    deleted and added again writes nothing new)."""
+    found = []
     for facilitation in session.facilitations.filter(hosted_at__isnull=True).select_related("user"):
         if not roles.can(facilitation.user, "facilitate"):
             continue
-        events.hosted(facilitation.user, session, facilitation.role, timestamp=timestamp)
+        statement_id = builders.hosted_statement_id(facilitation.user.xapi_account_name, session.xapi_activity_id)
+        found.append((facilitation, statement_id))
+    return found
+
+
+def _hosted_statements(session, hosting, timestamp=None):
+    return [
+        builders.build_hosted(f.user, session, f.role, timestamp=timestamp, statement_id=statement_id)
+        for f, statement_id in hosting
+    ]
+
+
+def _mark_hosted(hosting, now):
+    for facilitation, _statement_id in hosting:
         facilitation.hosted_at = now
-        facilitation.save(update_fields=["hosted_at"])
+    Facilitation.objects.bulk_update([f for f, _id in hosting], ["hosted_at"])
+
+
+def record_hosting(session, now=None, timestamp=None):
+    """Write each facilitator's `hosted` statement (the first time attendance is marked), in one batch, then
+    send `session_hosted`."""
+    now = now or timezone.now()
+    hosting = hosting_to_record(session)
+    if hosting:
+        events.record([], once=_hosted_statements(session, hosting, timestamp))
+        _mark_hosted(hosting, now)
     signals.session_hosted.send(sender=Session, session=session, now=now, timestamp=timestamp)
 
 
@@ -474,35 +497,41 @@ def mark_attendance(marker, registration, attendance, now=None):
         registration.attendance = attendance
         registration.attendance_marked_by = marker
         registration.attendance_marked_at = now
+        # One batch: attended and completed (present) or their voids (withdrawn), and the facilitators'
+        # `hosted` statements not yet written.
+        statements = []
         if attendance == Registration.Attendance.PRESENT:
             lead = session.lead_facilitation
-            attended = events.attended(
-                registration.user,
-                session,
-                registration.registration_uuid,
-                instructor=lead.user if lead else None,
-                duration=session.duration,
-            )
-            completed = events.completed(registration.user, session.module, registration.registration_uuid)
-            registration.attended_statement_id = attended.statement_id
-            registration.completed_statement_id = completed.statement_id
+            user, registration_uuid = registration.user, registration.registration_uuid
+            statements = [
+                builders.build_attended(
+                    user, session, registration_uuid, lead.user if lead else None, session.duration
+                ),
+                builders.build_completed(user, session.module, registration_uuid),
+            ]
+            registration.attended_statement_id = uuid.UUID(str(statements[0]["id"]))
+            registration.completed_statement_id = uuid.UUID(str(statements[1]["id"]))
             if registration.evaluation_requested_at is None:
                 registration.evaluation_requested_at = now
                 _on_commit(emails.send_evaluation_request, registration)
         elif previous == Registration.Attendance.PRESENT:
-            _void_attendance_statements(registration, marker)
+            statements = _attendance_voids(registration, marker)
+        hosting = hosting_to_record(session)
+        if statements or hosting:
+            events.record(statements, once=_hosted_statements(session, hosting))
+        _mark_hosted(hosting, now)
+        signals.session_hosted.send(sender=Session, session=session, now=now, timestamp=None)
         registration.save()
-        record_hosting(session, now)
     return registration
 
 
-def _void_attendance_statements(registration, marker):
-
+def _attendance_voids(registration, marker):
+    """The voiding statements of the agent's `attended` and `completed` statements (those still active)."""
     ids = [i for i in (registration.attended_statement_id, registration.completed_statement_id) if i]
-    for statement in Statement.objects.filter(statement_id__in=ids):
-        events.void(statement, reason_user=marker)
     registration.attended_statement_id = None
     registration.completed_statement_id = None
+    active = Statement.objects.filter(statement_id__in=ids, voided=False).values_list("statement_id", flat=True)
+    return [builders.build_voided(statement_id, marker) for statement_id in active]
 
 
 # --- Evaluation -----------------------------------------------------------------------------------------------

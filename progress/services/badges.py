@@ -12,7 +12,8 @@ holds again; an administrator's revocation is final.
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,7 +22,7 @@ from learning_records import events
 from learning_records.models import Statement
 from parcours.models import ModulePage
 from practices import services as practices
-from progress.models import Badge, BadgeAward, Progress, TrainerProgress
+from progress.models import Badge, BadgeAward, BadgeCheck, Progress, TrainerProgress
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,52 @@ def evaluate(user, now=None, revoke_failing=True):
     return changed
 
 
+BADGE_LOCK_CLASS = 0x42444745  # "BDGE": pg_advisory_xact_lock(class, user id)
+
+
+def lock_agent(user_id):
+    """Serialise the badge checks of one agent until the end of the transaction (PostgreSQL; SQLite
+    serialises writers itself)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [BADGE_LOCK_CLASS, user_id])
+
+
+def record_checks(checks):
+    """Remember, in the storing transaction, the agents whose badges must be re-checked after it commits:
+    {user_id: revoke_failing} (progress.apply_batch). One INSERT for the batch."""
+    BadgeCheck.objects.bulk_create(
+        [BadgeCheck(user_id=user_id, revoke_failing=revoke) for user_id, revoke in checks.items()]
+    )
+
+
+def process_checks(user_ids=None):
+    """Carry out the pending badge checks (of these agents, or all of them): award, reinstate or revoke.
+
+    Idempotent and safe to run concurrently: each agent is checked in its own transaction holding a lock on
+    that agent (`lock_agent`: two checkers of one agent take turns), its rules read the committed progress,
+    and only the checks read are deleted, so a check recorded meanwhile is carried out by the next run. Runs after
+    the storing transaction commits (progress/receivers.py), outside the store's lock; `manage.py
+    process_badge_checks` catches up after a crash. Returns the number of agents checked.
+    """
+    pending = BadgeCheck.objects.all()
+    if user_ids is not None:
+        pending = pending.filter(user_id__in=list(user_ids))
+    done = 0
+    for user_id in sorted(set(pending.values_list("user_id", flat=True))):
+        with transaction.atomic():
+            lock_agent(user_id)
+            checks = list(BadgeCheck.objects.filter(user_id=user_id).values_list("pk", "revoke_failing"))
+            if not checks:
+                continue
+            user = get_user_model().objects.filter(pk=user_id).first()
+            if user is not None:
+                evaluate(user, revoke_failing=any(revoke for _pk, revoke in checks))
+            BadgeCheck.objects.filter(pk__in=[pk for pk, _revoke in checks]).delete()
+            done += 1
+    return done
+
+
 def qualifying_user_ids(badge):
     """Ids of the agents for whom `badge`'s rule holds, computed in the database (a few queries)."""
     from django.db.models import Count
@@ -219,8 +266,6 @@ def qualifying_user_ids(badge):
 
 def award_to_qualifying(badge, now=None):
     """Award a (new or edited) badge to every agent who already meets its rule. Returns the number awarded."""
-    from django.contrib.auth import get_user_model
-
     if not badge.active:
         return 0
     already = set(BadgeAward.objects.filter(badge=badge).values_list("user_id", flat=True))

@@ -2,10 +2,14 @@
 
 Every relevant statement has one *effect*: +1 on one counter of one (agent, module) Progress row, or of the
 agent's TrainerProgress row. Voiding applies the same effect with -1. Counters make the result independent
-of the order of statements and voids, so `rebuild()` gives exactly the rows the signals maintained. A row
-whose counters all fall back to zero (and that is not planned) is deleted, as a rebuild would never create it.
+of the order of statements and voids, so `rebuild()` gives exactly the rows the store's batches maintained. A
+row whose counters all fall back to zero (and that is not planned) is deleted, as a rebuild would never
+create it.
 
-Each statement costs a constant number of indexed queries whatever the size of the store.
+The counters are kept in the storing transaction (`apply_batch`, from the `statements_stored` receiver): they
+commit or roll back with the statements, so they always equal a rebuild. Each batch costs a constant number
+of indexed queries whatever its size and the size of the store; badge checks run after the commit
+(progress/receivers.py).
 """
 
 import uuid
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from learning_records.activities import activity_iri
 from learning_records.models import Statement
@@ -118,45 +123,149 @@ def _module_id_for(effect):
     return None
 
 
-def apply_statement(statement, sign=1):
-    """Apply (sign=+1) or undo (sign=-1, voided) one statement, in the caller's (storing) transaction.
+def batch_effects(statements, voided=()):
+    """[(effect, sign)] of a stored batch: +1 for each new statement, -1 for each statement it voided.
 
-    Returns the agent whose badges may have changed (a module entering or leaving "completed", or a
-    facilitation count changing), else None: badge rules only read those.
+    Pure: no query. Statements that cannot change progress (another verb, untrusted, not about one of our
+    activities) have no effect and are dropped here."""
+    effects = []
+    for statement in statements:
+        effect = statement_effect(statement)
+        if effect is not None:
+            effects.append((effect, 1))
+    for target, _voiding in voided:
+        effect = statement_effect(target)
+        if effect is not None:
+            effects.append((effect, -1))
+    return effects
+
+
+def apply_batch(statements, voided=()):
+    """Apply a stored batch to the progress counters, in the caller's (storing) transaction.
+
+    A constant number of queries per batch whatever its size: none when no statement has an effect; else
+    the agents, modules and sessions named by the batch (one query each), then the Progress and
+    TrainerProgress rows touched (locked, created when missing, updated or dropped in bulk).
+
+    Returns {user_id: revoke_failing} for the agents whose badges may have changed (a module entering or
+    leaving "completed", a facilitation count changing; `revoke_failing` when a void took something back),
+    for badges.record_checks.
     """
-    effect = statement_effect(statement)
-    if effect is None:
-        return None
-    with transaction.atomic(savepoint=False):  # normally already inside the storing transaction
-        return _apply(effect, sign)
-
-
-def _apply(effect, sign):
-    user = get_user_model().objects.filter(xapi_account_name=effect.account_name).first()
-    if user is None:
-        return None
-    field, direction = _split(effect.field)
-    delta = sign * direction
-    if effect.is_trainer:
-        row, _created = TrainerProgress.objects.select_for_update().get_or_create(user=user)
-        setattr(row, field, getattr(row, field) + delta)
-        if row.led == 0 and row.co_facilitated == 0:
-            row.delete()
-        else:
-            row.save()
-        return user
-    module_id = _module_id_for(effect)
-    if module_id is None:
-        return None
-    row, _created = Progress.objects.select_for_update().get_or_create(
-        user=user,
-        module_id=module_id,
-        defaults={"planned": lambda: PathChoice.objects.filter(user=user, module_id=module_id).exists()},
+    effects = batch_effects(statements, voided)
+    if not effects:
+        return {}
+    users = dict(
+        get_user_model()
+        .objects.filter(xapi_account_name__in={effect.account_name for effect, _sign in effects})
+        .values_list("xapi_account_name", "id")
     )
-    was_completed = row.status == Progress.Status.COMPLETED
-    setattr(row, field, getattr(row, field) + delta)
-    _save_or_drop(row)
-    return user if was_completed != (row.status == Progress.Status.COMPLETED) else None
+    module_uuids = {effect.module_uuid for effect, _sign in effects if effect.module_uuid}
+    session_uuids = {effect.session_uuid for effect, _sign in effects if effect.session_uuid}
+    modules = (
+        dict(ModulePage.objects.filter(activity_uuid__in=module_uuids).values_list("activity_uuid", "id"))
+        if module_uuids and users
+        else {}
+    )
+    sessions = (
+        dict(Session.objects.filter(activity_uuid__in=session_uuids).values_list("activity_uuid", "module_id"))
+        if session_uuids and users
+        else {}
+    )
+    progress_deltas = defaultdict(Counter)
+    trainer_deltas = defaultdict(Counter)
+    revoking = set()
+    for effect, sign in effects:
+        user_id = users.get(effect.account_name)
+        if user_id is None:
+            continue
+        field, direction = _split(effect.field)
+        if effect.is_trainer:
+            trainer_deltas[user_id][field] += sign * direction
+        else:
+            module_id = modules.get(effect.module_uuid) if effect.module_uuid else sessions.get(effect.session_uuid)
+            if module_id is None:
+                continue
+            progress_deltas[(user_id, module_id)][field] += sign * direction
+        if sign < 0:
+            revoking.add(user_id)
+    changed = _apply_progress({key: c for key, c in progress_deltas.items() if any(c.values())})
+    changed |= _apply_trainer({key: c for key, c in trainer_deltas.items() if any(c.values())})
+    return {user_id: user_id in revoking for user_id in sorted(changed)}
+
+
+def _apply_progress(deltas):
+    """Add `deltas` {(user_id, module_id): Counter} to the Progress rows; return the agents whose completion
+    of a module changed."""
+    if not deltas:
+        return set()
+    user_ids = {user_id for user_id, _module in deltas}
+    module_ids = {module_id for _user, module_id in deltas}
+
+    def locked():
+        rows = Progress.objects.select_for_update().filter(user_id__in=user_ids, module_id__in=module_ids)
+        return {(row.user_id, row.module_id): row for row in rows if (row.user_id, row.module_id) in deltas}
+
+    rows = locked()
+    missing = set(deltas) - set(rows)
+    if missing:
+        planned = set(
+            PathChoice.objects.filter(user_id__in=user_ids, module_id__in=module_ids).values_list(
+                "user_id", "module_id"
+            )
+        )
+        # ON CONFLICT DO NOTHING: a row created meanwhile by the agent's path (set_planned) is kept, then locked.
+        Progress.objects.bulk_create(
+            [Progress(user_id=u, module_id=m, planned=(u, m) in planned) for u, m in sorted(missing)],
+            ignore_conflicts=True,
+        )
+        rows = locked()
+    changed, to_update, to_delete, now = set(), [], [], timezone.now()
+    for key, counter in deltas.items():
+        row = rows[key]
+        row.updated_at = now
+        was_completed = row.status == Progress.Status.COMPLETED
+        for field, delta in counter.items():
+            setattr(row, field, getattr(row, field) + delta)
+        row.status = row.compute_status()
+        if was_completed != (row.status == Progress.Status.COMPLETED):
+            changed.add(row.user_id)
+        if row.planned or row.registered or row.attended or row.completed:
+            to_update.append(row)
+        else:
+            to_delete.append(row.pk)
+    if to_update:
+        Progress.objects.bulk_update(to_update, ["registered", "attended", "completed", "status", "updated_at"])
+    if to_delete:
+        Progress.objects.filter(pk__in=to_delete).delete()
+    return changed
+
+
+def _apply_trainer(deltas):
+    """Add `deltas` {user_id: Counter} to the TrainerProgress rows; return the agents whose counts changed."""
+    if not deltas:
+        return set()
+
+    def locked():
+        return {row.user_id: row for row in TrainerProgress.objects.select_for_update().filter(user_id__in=deltas)}
+
+    rows = locked()
+    if set(deltas) - set(rows):
+        TrainerProgress.objects.bulk_create(
+            [TrainerProgress(user_id=user_id) for user_id in sorted(set(deltas) - set(rows))], ignore_conflicts=True
+        )
+        rows = locked()
+    to_update, to_delete, now = [], [], timezone.now()
+    for user_id, counter in deltas.items():
+        row = rows[user_id]
+        row.updated_at = now
+        for field, delta in counter.items():
+            setattr(row, field, getattr(row, field) + delta)
+        (to_update if row.led or row.co_facilitated else to_delete).append(row)
+    if to_update:
+        TrainerProgress.objects.bulk_update(to_update, ["led", "co_facilitated", "updated_at"])
+    if to_delete:
+        TrainerProgress.objects.filter(pk__in=[row.pk for row in to_delete]).delete()
+    return set(deltas)
 
 
 def _save_or_drop(row):

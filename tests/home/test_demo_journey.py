@@ -8,7 +8,9 @@ from training_sessions.models import Registration
 pytestmark = pytest.mark.django_db
 
 
-def test_facilitator_marks_agent2_present_and_agent2_earns_the_passinnov_badge(client_for, demo_user):
+def test_facilitator_marks_agent2_present_and_agent2_earns_the_passinnov_badge(
+    client_for, demo_user, django_capture_on_commit_callbacks
+):
     agent2 = demo_user("agent2")
     pending = Registration.objects.get(user=agent2, attendance__isnull=True, session__module__is_entry_module=False)
     assert pending.session.facilitations.filter(user__username="animateur", role="lead").exists()
@@ -17,9 +19,10 @@ def test_facilitator_marks_agent2_present_and_agent2_earns_the_passinnov_badge(c
     facilitator = client_for("animateur")
     participants = facilitator.get(f"/sessions/{pending.session.pk}/participants/")
     assert participants.status_code == 200 and "Fournier" in participants.content.decode()
-    response = facilitator.post(
-        f"/sessions/{pending.session.pk}/presence/", {"registration": pending.pk, "attendance": "present"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the badge check runs once the request committed
+        response = facilitator.post(
+            f"/sessions/{pending.session.pk}/presence/", {"registration": pending.pk, "attendance": "present"}
+        )
     assert response.status_code == 302
 
     pending.refresh_from_db()

@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 
 from learning_records.models import Statement
-from learning_records.signals import statement_stored, statement_voided
+from learning_records.signals import statements_stored
 from learning_records.store import save_statements
 from learning_records.validation import StatementConflict, StatementError
 
@@ -60,29 +60,27 @@ def test_same_id_same_content_is_not_stored_twice_and_different_content_conflict
         save_statements([changed])
 
 
-def test_signals_are_sent_inside_the_transaction_and_voiding_marks_the_target():
-    stored, voided = [], []
+def test_one_signal_per_stored_batch_and_voiding_marks_the_target():
+    batches = []
 
-    def on_stored(sender, statement, **kwargs):
-        stored.append(statement.statement_id)
+    def on_batch(sender, statements, voided, **kwargs):
+        batches.append(([s.statement_id for s in statements], [(t.statement_id, v.statement_id) for t, v in voided]))
 
-    def on_voided(sender, statement, voiding, **kwargs):
-        voided.append((statement.statement_id, voiding.statement_id))
-
-    statement_stored.connect(on_stored)
-    statement_voided.connect(on_voided)
+    statements_stored.connect(on_batch)
     try:
-        target = save_statements([make_statement()])[0]
-        void = save_statements([voiding(target.statement_id)])[0]
+        targets = save_statements([make_statement(), make_statement()])
+        void = save_statements([voiding(targets[0].statement_id)])[0]
+        assert save_statements([targets[1].exact])[0].pk == targets[1].pk  # nothing new: no signal
     finally:
-        statement_stored.disconnect(on_stored)
-        statement_voided.disconnect(on_voided)
-    assert stored == [target.statement_id, void.statement_id]
-    assert voided == [(target.statement_id, void.statement_id)]
-    target.refresh_from_db()
-    assert target.voided is True
+        statements_stored.disconnect(on_batch)
+    assert batches == [
+        ([targets[0].statement_id, targets[1].statement_id], []),
+        ([void.statement_id], [(targets[0].statement_id, void.statement_id)]),
+    ]
+    targets[0].refresh_from_db()
+    assert targets[0].voided is True
     assert void.is_voiding is True
-    assert not Statement.objects.active().filter(pk__in=[target.pk, void.pk]).exists()
+    assert not Statement.objects.active().filter(pk__in=[targets[0].pk, void.pk]).exists()
 
 
 def test_voiding_cannot_target_a_voiding_statement():
@@ -97,16 +95,16 @@ def test_voiding_cannot_target_a_voiding_statement():
 def test_voiding_an_unknown_statement_is_accepted_and_voids_it_when_it_arrives():
     voided = []
 
-    def on_voided(sender, statement, voiding, **kwargs):
-        voided.append((statement.statement_id, voiding.statement_id))
+    def on_batch(sender, statements, **kwargs):
+        voided.extend((target.statement_id, by.statement_id) for target, by in kwargs["voided"])
 
     late = with_id()
     void = save_statements([voiding(late["id"])])[0]
-    statement_voided.connect(on_voided)
+    statements_stored.connect(on_batch)
     try:
         row = save_statements([late])[0]
     finally:
-        statement_voided.disconnect(on_voided)
+        statements_stored.disconnect(on_batch)
     assert row.voided is True
     row.refresh_from_db()
     assert row.voided is True

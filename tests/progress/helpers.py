@@ -4,9 +4,11 @@ import uuid
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 from django.utils import timezone
 
 from core.models import Location, Organisation
+from learning_records import events
 from parcours.models import ModulePage
 from training_sessions.models import Facilitation, Registration, Session
 
@@ -36,10 +38,20 @@ def make_session(module, days=-10, capacity=12, site="Paris – Bercy"):
     )
 
 
-def attend(user, session, instructor=None):
-    """Registration, attendance and completion written by the server, as training_sessions does."""
-    from learning_records import events
+def committed():
+    """Run, on leaving the block, what storing transactions leave for after their commit (the badge checks of
+    progress/receivers.py), as the commit of a request would: tests run inside one transaction that never
+    commits."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
+
+def attend(user, session, instructor=None):
+    """Registration, attendance and completion written by the server, as training_sessions does (committed)."""
+    with committed():
+        return _attend(user, session, instructor)
+
+
+def _attend(user, session, instructor=None):
     registration = Registration.objects.create(session=session, user=user, status=Registration.Status.REGISTERED)
     events.registered(user, session, registration.registration_uuid)
     attended = events.attended(user, session, registration.registration_uuid, instructor=instructor)
@@ -52,14 +64,14 @@ def attend(user, session, instructor=None):
 
 
 def host(user, session, role):
-    from learning_records import events
-
+    """A `hosted` statement written by the server (committed)."""
     Facilitation.objects.get_or_create(
         session=session,
         user=user,
         defaults={"role": role, "organisation": Organisation.objects.get(name="Mission innovation")},
     )
-    return events.hosted(user, session, role)
+    with committed():
+        return events.hosted(user, session, role)
 
 
 def new_uuid():

@@ -6,7 +6,7 @@ from learning_records.store import save_statements
 from progress.models import Badge, BadgeAward, Progress, TrainerProgress
 from progress.services import badges
 from progress.services import progress as progress_service
-from tests.progress.helpers import attend, entry_module, host, make_session, make_user, other_modules
+from tests.progress.helpers import attend, committed, entry_module, host, make_session, make_user, other_modules
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +58,9 @@ def test_voiding_attendance_takes_back_progress_and_badge():
     session = make_session(entry_module())
     _registration, attended, completed = attend(user, session)
     award = BadgeAward.objects.get(user=user, badge__name=f"Module {session.module.title}")
-    events.void(attended)
-    events.void(completed)
+    with committed():
+        events.void(attended)
+        events.void(completed)
     row = Progress.objects.get(user=user, module=session.module)
     assert (row.attended, row.completed, row.status) == (0, 0, "registered")
     award.refresh_from_db()
@@ -96,7 +97,8 @@ def test_trainer_badges_count_hosted_statements_by_role():
     host(trainer, make_session(entry_module(), days=-5), "lead")
     assert BadgeAward.objects.filter(user=trainer, badge=lead, revoked=False).exists()
     assert TrainerProgress.objects.get(user=trainer).co_facilitated == 2
-    events.void(second)
+    with committed():
+        events.void(second)
     assert BadgeAward.objects.get(user=trainer, badge=co).revoked
 
 

@@ -14,7 +14,7 @@ from parcours.models import ModulePage
 from progress.models import BadgeAward, Progress, TrainerProgress
 from progress.services import progress as progress_service
 from progress.services.dashboard import choose_modules
-from tests.progress.helpers import make_session, make_user
+from tests.progress.helpers import committed, make_session, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,8 @@ def generated_history(seed=6):
 
 
 def test_rebuild_gives_exactly_the_incremental_rows(django_assert_max_num_queries):
-    users, sessions = generated_history()
+    with committed():
+        users, sessions = generated_history()
     assert Statement.objects.filter(voided=True).count() > 100
     incremental = progress_service.snapshot()
     progress_rows, trainer_rows = incremental

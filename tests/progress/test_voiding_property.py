@@ -110,3 +110,48 @@ def test_incremental_progress_equals_the_rebuild_after_any_voids(world, operatio
         progress_service.rebuild()
         assert progress_service.snapshot() == incremental
         transaction.set_rollback(True)
+
+
+# Batches: several statements and voids in one save_statements call (one pass of the progress receiver), a
+# void of a statement of the same batch, batches refused whole.
+batch_op = st.lists(st.one_of(store_op, void_op), min_size=1, max_size=5)
+batches = st.lists(batch_op, min_size=1, max_size=6)
+
+
+def run_batches(batches, agents, sessions, credentials):
+    stored, voiding = [], []
+    slots = [uuid.uuid5(NAMESPACE, f"slot {n}") for n in range(SLOTS)]
+    for batch in batches:
+        writer = batch[0][1]  # one writer per call, as over HTTP
+        args = writer_args(writer, agents, credentials)
+        statements, fresh = [], []
+        for operation in batch:
+            if operation[0] == "store":
+                _op, _writer, kind, agent_index, session_index, slot = operation
+                user = args.get("user") or agents[agent_index]
+                statement = build(kind, user, sessions[session_index], slots[slot] if slot is not None else None)
+                fresh.append(statement["id"])
+            else:
+                _op, _writer, target_kind, index = operation
+                pool = {"stored": stored + fresh, "voiding": voiding, "slot": slots}[target_kind] or slots
+                statement = builders.build_voided(pool[index % len(pool)], args.get("user"))
+            statements.append(statement)
+        try:
+            with transaction.atomic():
+                rows = save_statements(statements, **args)
+        except StatementError:  # refused whole (400, 403, 409): the store and progress are unchanged
+            continue
+        for row in rows:
+            (voiding if row.is_voiding else stored).append(row.statement_id)
+
+
+@database_settings(default=40)
+@given(batches=batches)
+def test_progress_kept_batch_by_batch_equals_the_rebuild(world, batches):
+    agents, sessions, credentials = world
+    with transaction.atomic():
+        run_batches(batches, agents, sessions, credentials)
+        incremental = progress_service.snapshot()
+        progress_service.rebuild()
+        assert progress_service.snapshot() == incremental
+        transaction.set_rollback(True)

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from learning_records.models import Statement
+from learning_records.signals import statements_stored
 from tests.training_sessions import helpers
 from training_sessions import services
 from training_sessions.models import Facilitation, Registration
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.django_db
 ATTENDED = "http://adlnet.gov/expapi/verbs/attended"
 COMPLETED = "http://adlnet.gov/expapi/verbs/completed"
 HOSTED = "http://activitystrea.ms/schema/1.0/host"
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 
 @pytest.fixture
@@ -115,3 +117,22 @@ def test_bad_attendance_values_and_waiting_agents_are_refused(started, animateur
     with pytest.raises(services.SessionError) as refused:
         services.mark_attendance(animateur, registration, "present")
     assert refused.value.code == "not_registered"
+
+
+def test_attendance_and_hosting_are_one_batch_of_the_store(started, animateur):
+    """attended, completed and the facilitators' hosted: one save_statements call, so the store's receivers
+    (progress, activity definitions) run once; withdrawing the attendance voids both in one batch too."""
+    session, (agent, _other), _co = started
+    registration = Registration.objects.get(session=session, user=agent)
+    batches = []
+
+    def on_batch(sender, statements, **kwargs):
+        batches.append(sorted(s.verb_id for s in statements))
+
+    statements_stored.connect(on_batch)
+    try:
+        services.mark_attendance(animateur, registration, "present")
+        services.mark_attendance(animateur, registration, "absent")
+    finally:
+        statements_stored.disconnect(on_batch)
+    assert batches == [sorted([ATTENDED, COMPLETED, HOSTED, HOSTED]), [VOIDED, VOIDED]]

@@ -1,4 +1,5 @@
-"""Recompute every progress row from the statement store alone, then re-check every agent's badges."""
+"""Recompute every progress row from the statement store alone, then carry out the pending badge checks and
+re-check every agent's badges."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         )
         if options["skip_badges"]:
             return
+        checked = badges.process_checks()  # pending checks first: they may revoke (a void took something back)
+        self.stdout.write(
+            ngettext("%(n)s pending badge check carried out.", "%(n)s pending badge checks carried out.", checked)
+            % {"n": checked}
+        )
         users = get_user_model().objects.filter(
             Q(pk__in=Progress.objects.values("user_id"))
             | Q(pk__in=TrainerProgress.objects.values("user_id"))
