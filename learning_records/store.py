@@ -92,7 +92,11 @@ def received(item):
     if isinstance(item, str):
         return Received(item, parse_json(item))
     if isinstance(item, dict):
-        return Received(None, copy.deepcopy(item))
+        try:  # serialised once: the exact text, and a parsed copy the store may change (faster than deepcopy)
+            text = json.dumps(item, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):  # Decimal numbers (kept digit for digit), NaN (refused by validation)
+            return Received(None, copy.deepcopy(item))
+        return Received(text, json.loads(text))
     if hasattr(item, "to_json"):  # tincan objects
         text = item.to_json("1.0.3") if callable(item.to_json) else item.to_json
         return Received(None, parse_json(text))
@@ -369,10 +373,7 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
         voider = Voider(trusted, getattr(credential, "pk", None), getattr(user, "pk", None))
         targets = check_voiding(new_items, voider)
         rows = build_rows(new_items, authority, trusted, credential, user)
-        Statement.objects.bulk_create(rows)
-        if connection.vendor != "postgresql" and rows and rows[0].pk is None:  # pragma: no cover
-            by_id = Statement.objects.in_bulk([r.statement_id for r in rows], field_name="statement_id")
-            rows = [by_id[r.statement_id] for r in rows]
+        insert_statements(rows)
         store_attachments(rows, new_items, attachments)
         index_rows(rows)
         voided = void_targets(rows, targets)
@@ -442,11 +443,11 @@ def build_rows(new_items, authority, trusted, credential, user):
     instants = next_stored_instants(len(new_items))
     rows = []
     for (statement_id, item), stored in zip(new_items, instants, strict=True):
+        replaced = [key for key in ("authority", "stored") if key in item.data]
+        if item.text is not None and needs_normalising(item.data):
+            replaced.append("_normalised")
         data = normalise(item.data)
         stored_iso = iso(stored)
-        replaced = [key for key in ("authority", "stored") if key in data]
-        if needs_normalising(json.loads(item.text) if item.text else {}):
-            replaced.append("_normalised")
         additions = {}
         if "id" not in data:
             additions["id"] = statement_id
@@ -459,6 +460,9 @@ def build_rows(new_items, authority, trusted, credential, user):
         exact = exact_text(item, additions, replaced)
         data.update(additions)
         data = {"id": data.pop("id"), **data}
+        # JSON escapes U+0000 as \u0000: without it, no string needs strip_nul and the exact text is also the
+        # jsonb value (same JSON, numbers as received).
+        has_nul = "\\u0000" in exact
         actor_account = data["actor"].get("account") or {}
         obj = data["object"]
         object_type = obj.get("objectType", "Activity")
@@ -471,7 +475,7 @@ def build_rows(new_items, authority, trusted, credential, user):
                 object_activity_id=obj["id"] if object_type == "Activity" else None,
                 object_statement_id=uuid.UUID(obj["id"]) if object_type == "StatementRef" else None,
                 actor_account_name=(
-                    strip_nul(actor_account.get("name"))
+                    (strip_nul(actor_account.get("name")) if has_nul else actor_account.get("name"))
                     if actor_account.get("homePage") == settings.PASSINNOV_BASE_URL
                     else None
                 ),
@@ -482,11 +486,104 @@ def build_rows(new_items, authority, trusted, credential, user):
                 trusted=trusted,
                 credential=credential,
                 user=user,
-                data=strip_nul(data),
+                data=strip_nul(data) if has_nul else data,
                 exact=exact,
             )
         )
+        rows[-1]._jsonb = None if has_nul else exact
     return rows
+
+
+# --- Writing rows: multi-row INSERT … SELECT unnest(…), one statement per table ----------------------------
+
+STATEMENT_COLUMNS = (
+    ("statement_id", "uuid"),
+    ("stored", "timestamptz"),
+    ("timestamp", "timestamptz"),
+    ("verb_id", "text"),
+    ("object_activity_id", "text"),
+    ("object_statement_id", "uuid"),
+    ("actor_account_name", "text"),
+    ("registration", "uuid"),
+    ("voided", "boolean"),
+    ("is_voiding", "boolean"),
+    ("trusted", "boolean"),
+    ("credential_id", "bigint"),
+    ("user_id", "bigint"),
+    ("data", "text"),  # cast to jsonb in the SELECT
+    ("exact", "text"),
+)
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def insert_statements(rows):
+    """Insert the new Statement rows in one round trip and set their pk (PostgreSQL: INSERT … SELECT FROM
+    unnest(arrays), no per-row SQL; elsewhere Django's bulk_create)."""
+    if connection.vendor != "postgresql":  # pragma: no cover - PostgreSQL in production and in CI
+        created = Statement.objects.bulk_create(rows)
+        if created and created[0].pk is None:
+            by_id = Statement.objects.in_bulk([r.statement_id for r in rows], field_name="statement_id")
+            for row in rows:
+                row.pk = by_id[row.statement_id].pk
+        return
+    columns = [name for name, _type in STATEMENT_COLUMNS]
+    arrays = [
+        [_text(r.statement_id) for r in rows],
+        [r.stored for r in rows],
+        [r.timestamp for r in rows],
+        [r.verb_id for r in rows],
+        [r.object_activity_id for r in rows],
+        [_text(r.object_statement_id) for r in rows],
+        [r.actor_account_name for r in rows],
+        [_text(r.registration) for r in rows],
+        [r.voided for r in rows],
+        [r.is_voiding for r in rows],
+        [r.trusted for r in rows],
+        [r.credential_id for r in rows],
+        [r.user_id for r in rows],
+        [r._jsonb if r._jsonb is not None else json.dumps(r.data) for r in rows],
+        [r.exact for r in rows],
+    ]
+    quoted = [connection.ops.quote_name(name) for name in columns]
+    unnest = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in STATEMENT_COLUMNS)
+    select = ", ".join(f"{q}::jsonb" if name == "data" else q for name, q in zip(columns, quoted, strict=True))
+    table = connection.ops.quote_name(Statement._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quoted)}) SELECT {select} FROM unnest({unnest}) AS t({', '.join(quoted)}) "
+            "RETURNING id, statement_id::text",
+            arrays,
+        )
+        pks = {str(statement_id): pk for pk, statement_id in cursor.fetchall()}
+    for row in rows:
+        row.pk = pks[str(row.statement_id)]
+        row._state.adding = False
+        row._state.db = connection.alias
+
+
+def insert_index_entries(entries):
+    """Insert filter-index rows [(statement pk, kind, key, stored)] in one round trip; `ignore_conflicts`
+    semantics (a row already there is kept) only where the caller asks for it."""
+    if not entries:
+        return
+    if connection.vendor != "postgresql":  # pragma: no cover
+        StatementIndexEntry.objects.bulk_create(
+            [
+                StatementIndexEntry(statement_id=pk, kind=kind, key=key, stored=stored)
+                for pk, kind, key, stored in entries
+            ]
+        )
+        return
+    table = connection.ops.quote_name(StatementIndexEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (statement_id, kind, key, stored) "
+            "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[])",
+            [[e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries], [e[3] for e in entries]],
+        )
 
 
 def declared_attachments(data):
@@ -544,12 +641,8 @@ def index_rows(rows):
             elif target in by_target:
                 entries[row.pk] |= by_target[target]
     stored_by_pk = {row.pk: row.stored for row in rows}
-    StatementIndexEntry.objects.bulk_create(
-        [
-            StatementIndexEntry(statement_id=pk, kind=kind, key=key, stored=stored_by_pk[pk])
-            for pk, pairs in entries.items()
-            for kind, key in pairs
-        ]
+    insert_index_entries(
+        [(pk, kind, key, stored_by_pk[pk]) for pk, pairs in entries.items() for kind, key in sorted(pairs)]
     )
     propagate_to_referrers({row.statement_id: entries[row.pk] for row in rows})
 
