@@ -24,7 +24,8 @@ from . import query as queries
 from .attachments import check_parts_are_declared, check_signatures, multipart_response, read_multipart
 from .auth import ApiError, authenticate
 from .models import Attachment, Statement
-from .store import Received, declared_attachments, decode_json, parse_json, save_statements
+from .received import Received, decode_json, parse_json
+from .store import declared_attachments, save_statements
 from .validation import SUPPORTED_VERSION, StatementError, validate_statement
 
 logger = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ import uuid
 
 from . import jws
 from .auth import ApiError
-from .store import parse_json, same_payload
+from .received import parse_json, same_payload
 from .validation import StatementError, check_json_values
 
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"

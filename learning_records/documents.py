@@ -30,9 +30,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .agents import ifi, user_agent
 from .auth import ApiError, Caller
 from .models import Document
-from .store import dumps_exact, ifi, user_agent
+from .received import dumps_exact
 from .validation import StatementError, check_agent, check_iri, check_uuid, parse_timestamp
 
 STATE = Document.Resource.STATE

@@ -14,9 +14,11 @@ from django.db import connection
 from django.db.models import Max, Subquery
 from django.utils import timezone
 
+from .agents import agent_ifis
 from .auth import ApiError
+from .lock import ADVISORY_LOCK_KEY
 from .models import Statement, StatementIndexEntry, index_key
-from .store import ADVISORY_LOCK_KEY, agent_ifis, iso, normalise, parse_json
+from .received import iso, normalise, parse_json
 from .validation import StatementError, check_actor, check_iri, parse_timestamp
 
 DEFAULT_LIMIT = 100

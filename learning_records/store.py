@@ -1,4 +1,7 @@
-"""Storing statements: validation, ids, `stored`, authority, filter index, voiding, signals.
+"""Storing statements (the write side): validation, ids, `stored`, authority, rows, attachments, then the filter
+index (index.py), voiding (voiding.py) and the one batch signal (signals.py), all under the store lock
+(lock.py). The read side (query.py, api.py GET) imports received.py, agents.py and index keys, never this
+module.
 
 `stored` ordering: every call takes one lock for the whole storing transaction (on PostgreSQL a
 transaction-level advisory lock, `pg_advisory_xact_lock`; SQLite serialises writers itself), then reads the
@@ -9,19 +12,33 @@ reader that has seen `stored = t` will never later see a statement stored before
 them short.
 """
 
-import copy
 import json
 import uuid
-from datetime import UTC, timedelta
-from decimal import Decimal
-from typing import NamedTuple
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import Attachment, Statement, StatementIndexEntry, index_key
+from .agents import agent_ifis, authority_for, ifi, server_authority, site_agent, user_agent  # noqa: F401
+from .index import index_rows, index_values, insert_index_entries  # noqa: F401
+from .lock import ADVISORY_LOCK_KEY, lock_store  # noqa: F401
+from .models import Attachment, Statement
+from .received import (  # noqa: F401  (re-exported: the store's callers name them here)
+    Received,
+    decode_json,
+    dumps_exact,
+    exact_text,
+    iso,
+    needs_normalising,
+    normalise,
+    parse_json,
+    received,
+    same_payload,
+    same_statement,
+    strip_nul,
+)
 from .signals import statements_stored
 from .validation import (
     VOIDED_VERB,
@@ -31,282 +48,9 @@ from .validation import (
     parse_timestamp,
     validate_statement,
 )
-
-ADVISORY_LOCK_KEY = 0x50415353  # "PASS"
-LRS_PROPERTIES = ("id", "stored", "authority", "version")
-
-
-class Received:
-    """A statement as received: its exact JSON text (when known) and its parsed value."""
-
-    __slots__ = ("text", "data")
-
-    def __init__(self, text, data):
-        self.text = text
-        self.data = data
-
-
-def refuse_constant(name):
-    raise StatementError(f"{name} is not a JSON value")
-
-
-JSON_DECODER = json.JSONDecoder(parse_constant=refuse_constant)
-JSON_WHITESPACE = " \t\n\r"
-
-
-def parse_json(text):
-    """Parse JSON text (str or UTF-8 bytes), refusing NaN/Infinity (not JSON) with a StatementError."""
-    if isinstance(text, (bytes, bytearray)):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise StatementError("JSON must be encoded in UTF-8") from exc
-    value, _end = decode_json(text.strip(JSON_WHITESPACE))
-    return value
-
-
-def decode_json(text, position=0, whole=True):
-    """(value, end) of the JSON value at `position`; StatementError for anything that is not JSON.
-
-    A body nested deeper than the parser's recursion limit is refused here (RecursionError must never reach
-    the caller: it would answer 500); the statement's own depth limit is checked by validation."""
-    try:
-        value, end = JSON_DECODER.raw_decode(text, position)
-    except RecursionError as exc:
-        raise StatementError("the JSON is nested too deeply") from exc
-    except StatementError:
-        raise
-    except ValueError as exc:
-        raise StatementError(f"malformed JSON: {exc}") from exc
-    if whole and text[end:].strip(JSON_WHITESPACE):
-        raise StatementError("malformed JSON: extra data after the value")
-    return value, end
-
-
-def received(item):
-    """Accept a Received, a JSON string/bytes, a dict or a tincan Statement."""
-    if isinstance(item, Received):
-        return item
-    if isinstance(item, (bytes, bytearray)):
-        item = item.decode("utf-8")
-    if isinstance(item, str):
-        return Received(item, parse_json(item))
-    if isinstance(item, dict):
-        try:  # serialised once: the exact text, and a parsed copy the store may change (faster than deepcopy)
-            text = json.dumps(item, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError):  # Decimal numbers (kept digit for digit), NaN (refused by validation)
-            return Received(None, copy.deepcopy(item))
-        return Received(text, json.loads(text))
-    if hasattr(item, "to_json"):  # tincan objects
-        text = item.to_json("1.0.3") if callable(item.to_json) else item.to_json
-        return Received(None, parse_json(text))
-    raise StatementError("a statement must be a JSON object")
-
-
-def iso(value):
-    return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def site_agent(name):
-    return {"objectType": "Agent", "account": {"homePage": settings.PASSINNOV_BASE_URL, "name": name}}
-
-
-def server_authority():
-    return site_agent("passinnov")
-
-
-def user_agent(user):
-    return site_agent(user.xapi_account_name)
-
-
-def authority_for(credential, user):
-    if credential is not None:
-        return credential.authority
-    if user is not None:
-        return user_agent(user)
-    return server_authority()
-
-
-# --- Agent identifiers and index entries ------------------------------------------------------------
-
-
-def ifi(agent):
-    """The inverse functional identifier of an Agent or identified Group, with its objectType; else None."""
-    if not isinstance(agent, dict):
-        return None
-    object_type = agent.get("objectType", "Agent")
-    if "mbox" in agent:
-        value = f"mbox={agent['mbox']}"
-    elif "mbox_sha1sum" in agent:
-        value = f"mbox_sha1sum={agent['mbox_sha1sum'].lower()}"
-    elif "openid" in agent:
-        value = f"openid={agent['openid']}"
-    elif "account" in agent:
-        value = f"account={agent['account'].get('homePage')}\x1f{agent['account'].get('name')}"
-    else:
-        return None
-    return f"{object_type}|{value}"
-
-
-def agent_ifis(agent):
-    """IFIs of an Agent or Group and of the Group's members (a member of the actor group matches)."""
-    found = []
-    if not isinstance(agent, dict):
-        return found
-    own = ifi(agent)
-    if own:
-        found.append(own)
-    for member in agent.get("member", []) if agent.get("objectType") == "Group" else []:
-        member_ifi = ifi(member)
-        if member_ifi:
-            found.append(member_ifi)
-    return found
-
-
-def context_activity_ids(context):
-    ids = []
-    for items in (context or {}).get("contextActivities", {}).values():
-        for activity in items if isinstance(items, list) else [items]:
-            ids.append(activity["id"])
-    return ids
-
-
-def index_values(data):
-    """(kind, value) pairs a statement matches directly (StatementRef inheritance is added by the store)."""
-    values = set()
-    actor, obj, context = data["actor"], data["object"], data.get("context", {})
-    object_type = obj.get("objectType", "Activity")
-    for agent_ifi in agent_ifis(actor):
-        values.add(("agent", agent_ifi))
-    if object_type in ("Agent", "Group"):
-        for agent_ifi in agent_ifis(obj):
-            values.add(("agent", agent_ifi))
-    values.add(("verb", data["verb"]["id"]))
-    if object_type == "Activity":
-        values.add(("activity", obj["id"]))
-        values.add(("related_activity", obj["id"]))
-    if "registration" in context:
-        values.add(("registration", context["registration"].lower()))
-    related_agents = [data.get("authority"), context.get("instructor"), context.get("team")]
-    for activity_id in context_activity_ids(context):
-        values.add(("related_activity", activity_id))
-    if object_type == "SubStatement":
-        sub_context = obj.get("context", {})
-        related_agents += [obj["actor"], sub_context.get("instructor"), sub_context.get("team")]
-        if obj["object"].get("objectType") in ("Agent", "Group"):
-            related_agents.append(obj["object"])
-        if obj["object"].get("objectType", "Activity") == "Activity":
-            values.add(("related_activity", obj["object"]["id"]))
-        for activity_id in context_activity_ids(sub_context):
-            values.add(("related_activity", activity_id))
-    for kind, value in list(values):
-        if kind == "agent":
-            values.add(("related_agent", value))
-    for agent in related_agents:
-        for agent_ifi in agent_ifis(agent):
-            values.add(("related_agent", agent_ifi))
-    return values
-
-
-# --- Exact text ------------------------------------------------------------------------------------
-
-
-def dumps_exact(value):
-    """Serialise JSON parsed with Decimal floats without losing their digits."""
-    if isinstance(value, Decimal):
-        return str(value) if value.is_finite() else "null"
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{json.dumps(k)}:{dumps_exact(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ",".join(dumps_exact(v) for v in value) + "]"
-    return json.dumps(value)
-
-
-def exact_text(item, additions, replaced):
-    """The received text with the LRS's properties added; re-serialised only when one was replaced."""
-    if item.text is None:
-        base = dumps_exact(item.data)
-    elif replaced:
-        parsed = json.loads(item.text, parse_float=Decimal)
-        for key in replaced:
-            parsed.pop(key, None)
-        parsed = normalise(parsed)
-        base = dumps_exact(parsed)
-    else:
-        base = item.text.strip()
-    if not additions:
-        return base
-    head = ",".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in additions.items())
-    inner = base[1:].lstrip()
-    return "{" + head + ("" if inner.startswith("}") else ",") + inner
-
-
-def normalise(data):
-    """What the LRS returns differs from what it received only in contextActivities becoming arrays."""
-    for context in (data.get("context"), (data.get("object") or {}).get("context")):
-        if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
-            for key, items in context["contextActivities"].items():
-                if isinstance(items, dict):
-                    context["contextActivities"][key] = [items]
-    return data
-
-
-def needs_normalising(data):
-    for context in (data.get("context"), (data.get("object") or {}).get("context")):
-        if isinstance(context, dict) and isinstance(context.get("contextActivities"), dict):
-            if any(isinstance(items, dict) for items in context["contextActivities"].values()):
-                return True
-    return False
-
-
-def strip_nul(value):
-    """jsonb refuses U+0000: the `data` column gets U+FFFD instead (the exact text keeps the original)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, dict):
-        return {strip_nul(k): strip_nul(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [strip_nul(v) for v in value]
-    return value
-
-
-# --- Comparison ------------------------------------------------------------------------------------
-
-
-def comparable(data, with_timestamp):
-    data = normalise(copy.deepcopy(data))
-    for key in LRS_PROPERTIES:
-        data.pop(key, None)
-    timestamp = data.pop("timestamp", None)
-    if with_timestamp and timestamp is not None:
-        data["timestamp"] = parse_timestamp(timestamp)
-    return data
-
-
-def same_payload(first, second):
-    """Compare two parsed statements per xAPI 1.0.3 (see same_statement)."""
-    with_timestamp = "timestamp" in first and "timestamp" in second
-    try:
-        return comparable(first, with_timestamp) == comparable(second, with_timestamp)
-    except StatementError:
-        return False
-
-
-def same_statement(existing, new_data):
-    """Statement comparison (xAPI 1.0.3 Data 2.3.1): ignore id/stored/authority/version; a statement sent
-    without a timestamp is compared without it."""
-    with_timestamp = "timestamp" in new_data
-    old = comparable(json.loads(existing.exact), with_timestamp)
-    return old == comparable(new_data, with_timestamp)
-
+from .voiding import Voider, check_voiding, void_late_targets, void_targets
 
 # --- Saving ----------------------------------------------------------------------------------------
-
-
-def lock_store():
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
 
 
 def next_stored_instants(count):
@@ -383,60 +127,6 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
     by_id = {str(row.statement_id): row for row in rows} | existing
     result = [by_id[statement_id] for statement_id in ids]
     return result[0] if single else result
-
-
-class Voider(NamedTuple):
-    """Who sends a voiding statement: its trust, and the credential or browser user that stores it."""
-
-    trusted: bool
-    credential_id: int | None
-    user_id: int | None
-
-    @classmethod
-    def of(cls, statement):
-        """The authority a stored statement was written with."""
-        return cls(statement.trusted, statement.credential_id, statement.user_id)
-
-    def may_void(self, target):
-        """The voiding rule (docs/xapi-profile.md, "Voiding"): the server and trusted credentials void any
-        statement; an untrusted credential only the statements it stored itself; a signed-in agent's browser
-        only the untrusted statements that same browser session user stored. Anything else (including a
-        credential since deleted) voids nothing."""
-        if self.trusted:
-            return True
-        if self.credential_id is not None:
-            return target.credential_id == self.credential_id
-        if self.user_id is not None:
-            return target.user_id == self.user_id and not target.trusted
-        return False
-
-
-def check_voiding(new_items, voider):
-    """Refuse a voiding statement that targets a voiding statement (400) or a stored statement its sender may
-    not void (403: Voider.may_void). The target may be unknown: the spec says the LRS should not reject it
-    then (Data 2.3.2); it is voided on arrival if the same rule allows it (void_late_targets)."""
-    wanted = {}
-    for statement_id, item in new_items:
-        if item.data["verb"]["id"] == VOIDED_VERB:
-            wanted[statement_id] = str(uuid.UUID(item.data["object"]["id"]))
-    if not wanted:
-        return {}
-    stored_targets = {
-        str(target.statement_id): target
-        for target in Statement.objects.filter(statement_id__in=set(wanted.values())).only(
-            "statement_id", "is_voiding", "trusted", "credential_id", "user_id"
-        )
-    }
-    for voiding_id, target_id in wanted.items():
-        target = stored_targets.get(target_id)
-        if target_id in wanted or (target is not None and target.is_voiding):
-            raise StatementError(f"statement {voiding_id} voids {target_id}, which is a voiding statement")
-        if target is not None and not voider.may_void(target):
-            raise StatementForbidden(
-                f"statement {voiding_id} voids {target_id}: only the authority that stored it, the server or a "
-                "trusted credential may void it"
-            )
-    return wanted
 
 
 def build_rows(new_items, authority, trusted, credential, user):
@@ -564,28 +254,6 @@ def insert_statements(rows):
         row._state.db = connection.alias
 
 
-def insert_index_entries(entries):
-    """Insert filter-index rows [(statement pk, kind, key, stored)] in one round trip; `ignore_conflicts`
-    semantics (a row already there is kept) only where the caller asks for it."""
-    if not entries:
-        return
-    if connection.vendor != "postgresql":  # pragma: no cover
-        StatementIndexEntry.objects.bulk_create(
-            [
-                StatementIndexEntry(statement_id=pk, kind=kind, key=key, stored=stored)
-                for pk, kind, key, stored in entries
-            ]
-        )
-        return
-    table = connection.ops.quote_name(StatementIndexEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (statement_id, kind, key, stored) "
-            "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::timestamptz[])",
-            [[e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries], [e[3] for e in entries]],
-        )
-
-
 def declared_attachments(data):
     """The attachments a statement declares, its SubStatement's included."""
     obj = data["object"]
@@ -615,100 +283,3 @@ def store_attachments(rows, new_items, attachments):
     Attachment.statements.through.objects.bulk_create(
         [Attachment.statements.through(statement_id=pk, attachment_id=pks[sha2]) for pk, sha2 in sorted(carried)]
     )
-
-
-def index_rows(rows):
-    """Write the filter index of new statements, with the StatementRef rule applied both ways."""
-    if not rows:
-        return
-    entries = {}
-    for row in rows:
-        entries[row.pk] = {(kind, index_key(kind, value)) for kind, value in index_values(row.data)}
-    # A new statement that targets a stored statement matches what its target matches (recursively: the
-    # target's entries already include what it inherited).
-    targets = {row.object_statement_id for row in rows if row.object_statement_id}
-    if targets:
-        by_target = {}
-        for entry in StatementIndexEntry.objects.filter(statement__statement_id__in=targets).values(
-            "statement__statement_id", "kind", "key"
-        ):
-            by_target.setdefault(entry["statement__statement_id"], set()).add((entry["kind"], entry["key"]))
-        new_by_id = {row.statement_id: row for row in rows}
-        for row in rows:  # in stored order, so a target earlier in the same batch is already complete
-            target = row.object_statement_id
-            if target in new_by_id:
-                entries[row.pk] |= entries[new_by_id[target].pk]
-            elif target in by_target:
-                entries[row.pk] |= by_target[target]
-    stored_by_pk = {row.pk: row.stored for row in rows}
-    insert_index_entries(
-        [(pk, kind, key, stored_by_pk[pk]) for pk, pairs in entries.items() for kind, key in sorted(pairs)]
-    )
-    propagate_to_referrers({row.statement_id: entries[row.pk] for row in rows})
-
-
-def propagate_to_referrers(entries_by_statement_id):
-    """Statements stored earlier that target a new statement inherit its entries (and so on, upwards)."""
-    pending = entries_by_statement_id
-    seen = set(pending)
-    while pending:
-        referrers = list(
-            Statement.objects.filter(object_statement_id__in=list(pending)).values_list(
-                "pk", "statement_id", "stored", "object_statement_id"
-            )
-        )
-        next_pending = {}
-        new_entries = []
-        for pk, statement_id, stored, target in referrers:
-            if statement_id in seen:
-                continue
-            seen.add(statement_id)
-            pairs = pending[target]
-            new_entries += [StatementIndexEntry(statement_id=pk, kind=k, key=key, stored=stored) for k, key in pairs]
-            next_pending[statement_id] = pairs
-        StatementIndexEntry.objects.bulk_create(new_entries, ignore_conflicts=True)
-        pending = next_pending
-
-
-def void_late_targets(rows, already=()):
-    """New statements already targeted by a stored voiding statement are voided on arrival, by the first
-    such voiding statement (in `stored` order) whose sender may void them; `already`: pks voided by this
-    batch itself. A voiding statement not allowed to void its target stays stored without effect."""
-    candidates = {row.statement_id: row for row in rows if not row.is_voiding and row.pk not in already}
-    if not candidates:
-        return []
-    voiding_by_target = {}
-    earlier = (
-        Statement.objects.filter(is_voiding=True, object_statement_id__in=list(candidates))
-        .exclude(pk__in=[row.pk for row in rows])
-        .order_by("stored")
-    )
-    for voiding in earlier:
-        target = candidates[voiding.object_statement_id]
-        if target.statement_id not in voiding_by_target and Voider.of(voiding).may_void(target):
-            voiding_by_target[target.statement_id] = voiding
-    if not voiding_by_target:
-        return []
-    late = [candidates[target] for target in voiding_by_target]
-    Statement.objects.filter(pk__in=[row.pk for row in late]).update(voided=True)
-    for row in late:
-        row.voided = True
-    return [(row, voiding_by_target[row.statement_id]) for row in late]
-
-
-def void_targets(rows, targets):
-    """Mark the targets of this batch's voiding statements voided, once: a statement already voided is never
-    voided again (its effects were already taken back)."""
-    if not targets:
-        return []
-    voiding_by_target = {}
-    for row in rows:
-        if str(row.statement_id) in targets:
-            voiding_by_target[uuid.UUID(targets[str(row.statement_id)])] = row
-    voided_rows = list(
-        Statement.objects.filter(statement_id__in=list(voiding_by_target), is_voiding=False, voided=False)
-    )
-    Statement.objects.filter(pk__in=[row.pk for row in voided_rows]).update(voided=True)
-    for row in voided_rows:
-        row.voided = True
-    return [(row, voiding_by_target[row.statement_id]) for row in voided_rows]
