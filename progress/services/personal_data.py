@@ -2,29 +2,30 @@
 
 Erasure keeps the anonymous facts the programme needs for its statistics (a registration in a session, an
 attendance, ratings without their comment) attached to an anonymised, inactive account, and removes or
-anonymises everything that identifies the agent:
+anonymises everything that identifies the agent.
 
-- the user row: username replaced by a random one, names, email, directorate, work site cleared, a new
-  random xAPI account name, unusable password, no groups, inactive;
-- the agent's statements (actor = their account) are deleted from the store here; their ids (voiding
-  statements left out: they cannot be voided) are kept on the erasure request, the *erasure list* the
-  training department's LRS pulls to void its copies
+Each app erases its own data (`erase` in its `personal_data` module); `process` here only coordinates them in
+one transaction, in dependency order:
+
+- the statement store (`learning_records.personal_data.erase`, under the store lock): the agent's statements
+  (actor = their account) are deleted; their ids (voiding statements left out: they cannot be voided) are
+  kept on the erasure request, the *erasure list* the training department's LRS pulls to void its copies
   (`GET /mon-parcours/effacements.json`, HTTP Basic with an xAPI credential holding the all/read or all
-  scope, or `manage.py process_erasure --list`);
-- statements of other agents that name them (as instructor) get the account name replaced by the new
-  random one, in the parsed statement and its exact text;
-- the xAPI documents about them (State and Agent Profile resources, e.g. where a video was left) are deleted
-  by `learning_records.documents.erase_agent`;
-- progress, personal path and trainer counters deleted; badges revoked (reason: erasure) and detached;
-  attestations revoked, detached and emptied; evaluation comments cleared;
-- the account's identities at OpenID Connect providers (ProConnect's `sub`) deleted (accounts.federation);
-- practices erases its own part (`practices.personal_data.erase`): the accounts and free texts the agent
-  wrote are removed, the declared uses and follow-up choices kept as anonymous facts;
+  scope, or `manage.py process_erasure --list`); statements of other agents that name them (as instructor)
+  get the account name replaced by the new random one, in the parsed statement and its exact text; the xAPI
+  documents about them (State and Agent Profile resources, e.g. where a video was left) are deleted;
+- training sessions (`training_sessions.personal_data.erase`): evaluation comments cleared;
+- practices (`practices.personal_data.erase`): the accounts and free texts the agent wrote are removed, the
+  declared uses and follow-up choices kept as anonymous facts;
+- progress (`erase` below): progress, personal path, trainer counters and pending badge checks deleted;
+  badges revoked (reason: erasure) and detached; attestations revoked, detached and emptied;
 - apps above progress in the dependency order (the internal-trainer path) add their part to the export and
-  erase their own rows through `progress.signals`.
+  erase their own rows through `progress.signals`;
+- the account (`accounts.personal_data.erase`): username replaced by a random one, names, email,
+  directorate, work site cleared, a new random xAPI account name, unusable password, no groups, inactive;
+  its identities at OpenID Connect providers (ProConnect's `sub`) deleted; its sessions ended after commit.
 """
 
-import json
 import secrets
 
 from django.db import transaction
@@ -33,12 +34,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import federation
+from accounts import personal_data as accounts_data
 from learning_records import documents as xapi_documents
+from learning_records import personal_data as store_data
 from learning_records.models import Statement
 from practices import personal_data as practices_data
 from practices.models import Audience, Frequency, Moderation, Obstacle, Setting, Sharing, TeamSize
 from progress import signals
-from progress.models import Attestation, BadgeAward, ErasureRequest, PathChoice, Progress, TrainerProgress
+from progress.models import Attestation, BadgeAward, BadgeCheck, ErasureRequest, PathChoice, Progress, TrainerProgress
+from training_sessions import personal_data as sessions_data
 from training_sessions.models import Evaluation, Facilitation, Registration
 
 # The export explains itself: each section's meaning and the French label of each coded value, in the file
@@ -248,10 +252,6 @@ def request_erasure(user):
     return ErasureRequest.objects.create(user=user), True
 
 
-def _replace_in(value, old, new):
-    return json.loads(json.dumps(value).replace(old, new))
-
-
 def process(erasure_request, by=None, now=None):
     """Carry out a pending erasure request. Returns the request (status done, with its statement ids)."""
 
@@ -267,78 +267,42 @@ def process(erasure_request, by=None, now=None):
             raise ErasureError(_("A superuser account is not erased through this procedure."))
         old_account = user.xapi_account_name
         new_account = secrets.token_hex(16)
-
-        # Statements: the agent's own are removed here and listed for the LRS; others naming them are rewritten.
-        # The list leaves out voiding statements: a LRS refuses a void of a voiding statement (xAPI 1.0.3).
-        own = Statement.objects.filter(actor_account_name=old_account)
-        statement_ids = [
-            str(i) for i in own.filter(is_voiding=False).order_by("stored").values_list("statement_id", flat=True)
-        ]
-        own.delete()
-        for statement in Statement.objects.filter(exact__contains=old_account).only("data", "exact"):
-            statement.data = _replace_in(statement.data, old_account, new_account)
-            statement.exact = statement.exact.replace(old_account, new_account)
-            statement.save(update_fields=["data", "exact"])
-        Statement.objects.filter(user=user).update(user=None)
-        xapi_documents.erase_agent(old_account)
-
-        Progress.objects.filter(user=user).delete()
-        PathChoice.objects.filter(user=user).delete()
-        TrainerProgress.objects.filter(user=user).delete()
-        BadgeAward.objects.filter(user=user).update(
-            user=None,
-            revoked=True,
-            revocation_kind=BadgeAward.RevocationKind.ERASURE,
-            revocation_reason=_("Personal data erased at the holder’s request."),
-            revoked_at=now,
-            recipient_hash="",
-        )
-        Attestation.objects.filter(user=user).update(
-            user=None, revoked=True, revocation_reason=_("Personal data erased."), content={}
-        )
-        Evaluation.objects.filter(registration__user=user).update(comment="")
+        # Each app erases its own data, the statement store first (under its lock), the account last; apps
+        # above progress (the internal-trainer path) through `progress.signals`.
+        statement_ids = store_data.erase(user, old_account, new_account)
+        sessions_data.erase(user)
         practices_data.erase(user)
+        erase(user, now)
         signals.personal_data_erasing.send(sender=type(user), user=user)
-
-        user.username = f"efface-{secrets.token_hex(8)}"
-        user.first_name = ""
-        user.last_name = ""
-        user.email = ""
-        user.directorate = None
-        user.work_location = None
-        user.xapi_account_name = new_account
-        user.is_active = False
-        user.is_staff = False
-        user.last_login = None
-        user.set_unusable_password()
-        user.save()
-        user.groups.clear()
-        user.user_permissions.clear()
-        _clear_wagtail_profile(user)
-        federation.forget_identities(user)
+        accounts_data.erase(user, new_account)
 
         erasure_request.status = ErasureRequest.Status.DONE
         erasure_request.processed_at = now
         erasure_request.processed_by = by
         erasure_request.statement_ids = statement_ids
         erasure_request.save()
-    _drop_sessions(user)
+    accounts_data.end_sessions(user)
     return erasure_request
 
 
-def _clear_wagtail_profile(user):
-    from wagtail.users.models import UserProfile
-
-    UserProfile.objects.filter(user=user).delete()
-
-
-def _drop_sessions(user):
-    """Sign the erased account out everywhere (database sessions)."""
-    from django.contrib.sessions.models import Session
-
-    for session in Session.objects.all().iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+def erase(user, now):
+    """Progress's own part: progress, personal path, trainer counters and pending badge checks deleted; badges
+    revoked (reason: erasure) and detached; attestations revoked, detached and emptied."""
+    Progress.objects.filter(user=user).delete()
+    PathChoice.objects.filter(user=user).delete()
+    TrainerProgress.objects.filter(user=user).delete()
+    BadgeCheck.objects.filter(user=user).delete()
+    BadgeAward.objects.filter(user=user).update(
+        user=None,
+        revoked=True,
+        revocation_kind=BadgeAward.RevocationKind.ERASURE,
+        revocation_reason=_("Personal data erased at the holder’s request."),
+        revoked_at=now,
+        recipient_hash="",
+    )
+    Attestation.objects.filter(user=user).update(
+        user=None, revoked=True, revocation_reason=_("Personal data erased."), content={}
+    )
 
 
 def erasure_list(since=None):

@@ -13,5 +13,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         checked = badges.process_checks()
         self.stdout.write(
-            ngettext("The badges of %(n)s agent checked.", "The badges of %(n)s agents checked.", checked) % {"n": checked}
+            ngettext("The badges of %(n)s agent checked.", "The badges of %(n)s agents checked.", checked)
+            % {"n": checked}
         )
