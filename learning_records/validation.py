@@ -489,18 +489,25 @@ MAX_DEPTH = 64
 
 
 def check_json_values(value):
-    """Whole-document limits: nesting depth (also inside extensions) and finite numbers (1e400 is not)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
+    """Whole-document limits: nesting depth (also inside extensions) and finite numbers (1e400 is not).
+
+    The document itself is at depth 1, each value inside an object or array one level deeper; a value deeper
+    than MAX_DEPTH fails."""
+
+    def walk(item, depth):
+        children = item.values() if isinstance(item, dict) else item
+        if children and depth >= MAX_DEPTH:
             fail("", f"the statement is nested more than {MAX_DEPTH} levels deep")
-        if isinstance(item, float) and not math.isfinite(item):
-            fail("", "numbers must be finite")
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-        elif isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
+        for child in children:
+            if isinstance(child, (dict, list)):
+                walk(child, depth + 1)
+            elif isinstance(child, float) and not math.isfinite(child):
+                fail("", "numbers must be finite")
+
+    if isinstance(value, (dict, list)):
+        walk(value, 1)
+    elif isinstance(value, float) and not math.isfinite(value):
+        fail("", "numbers must be finite")
 
 
 def validate_statement(value):
