@@ -10,7 +10,8 @@
    - renders /mon-parcours/ for agent2 in process (Django test client: middleware, session, view, template;
      no HTTP) `--renders` times: median, p95, SQL queries;
    - stores one more trusted statement for agent2 through the application's own path,
-     learning_records.events.completed (save_statements → the progress receiver → badge evaluation: the
+     learning_records.events.completed (save_statements → the progress receiver, then the badge check that runs
+     after the commit, `badges.process_checks`: the
      module enters "completed" and the badge rules are checked) `--stores` times, each in a transaction
      rolled back afterwards so every iteration does the same work on the same store: median, p95, queries.
 The store only grows (the small size first); a store already larger than `--small` skips the small size.
@@ -60,6 +61,7 @@ def measure(user, client, module, renders, stores):
 
     from learning_records import events
     from progress.models import BadgeAward, Progress
+    from progress.services import badges
 
     client.get("/mon-parcours/")  # warm the per-process caches
     with CaptureQueriesContext(connection) as queries:
@@ -79,6 +81,9 @@ def measure(user, client, module, renders, stores):
             with CaptureQueriesContext(connection) as queries:
                 started = time.perf_counter()
                 events.completed(user, module)
+                # What runs once the request's transaction commits (progress/receivers.py): the badge check,
+                # here inside the rolled-back transaction so that every iteration does the same work.
+                badges.process_checks([user.pk])
                 elapsed = time.perf_counter() - started
             status = Progress.objects.get(user=user, module=module).status
             awards = BadgeAward.objects.filter(user=user, revoked=False).count()

@@ -377,9 +377,11 @@ def main():
                 rates[name] = len(chunk) * BATCH / sum(spent)
             print(
                 f"{r + 1:>5}  {rates['PassInnov']:>10.0f}  {rates['Ralph']:>10.0f}  "
-                f"{rates['PassInnov'] / rates['Ralph']:>6.2f}  {os.getloadavg()[0]:.2f}"
+                f"{rates['PassInnov'] / rates['Ralph']:>6.2f}  {os.getloadavg()[0]:.2f}",
+                flush=True,
             )
         overall = {name: args.total / sum(spent) for name, spent in durations.items()}
+        print(f"overall: {overall}", flush=True)
         results = [("ingestion, statements/s", overall["PassInnov"], overall["Ralph"])]
         flat = {name: flatness(spent) for name, spent in durations.items()}
 
@@ -392,6 +394,8 @@ def main():
         results.append(
             (f"export through more (pages of {PAGE}), statements/s", exported["PassInnov"], exported["Ralph"])
         )
+        print(f"export: PassInnov {exported['PassInnov']:.0f}/s, Ralph {exported['Ralph']:.1f}/s", flush=True)
+        print(f"flatness (last 10 % / first 10 % of batches): {flat}", flush=True)
 
         rng = random.Random(3)
         chosen = [rng.choice(agents).xapi_account_name for _ in range(args.reads)]
@@ -399,7 +403,7 @@ def main():
         for name, client in clients.items():
             count, seconds, found = agent_reads(client, chosen)
             reads[name] = count / seconds
-            print(f"{name}: {found} statements in {count} agent-filtered answers")
+            print(f"{name}: {found} statements in {count} agent-filtered answers, {reads[name]:.1f}/s", flush=True)
         results.append(("agent-filtered GET, requests/s", reads["PassInnov"], reads["Ralph"]))
 
     print(f"\n{'':<52}  {'PassInnov':>10}  {'Ralph':>10}  {'ratio':>7}")

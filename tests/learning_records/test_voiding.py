@@ -2,6 +2,7 @@
 target arrives later."""
 
 import json
+import uuid
 
 import pytest
 from django.conf import settings
@@ -186,3 +187,20 @@ def test_store_level_rule(agent, make_credential):
     void = save_statements(voiding(stored.statement_id), credential=credential)
     with pytest.raises(StatementError, match="is a voiding statement"):
         save_statements(voiding(void.statement_id))
+
+
+def test_a_statement_targeting_a_voided_statement_is_found_by_verb_and_since(xapi_for):
+    """ADL suite, Communication 2.1.4: a voided statement, its voiding statement, then a statement with the same
+    verb that targets the voided one; GET ?verb&since returns the latter (and not the voided one)."""
+    client = xapi_for(scopes=["all"])
+    verb = "http://adlnet.gov/expapi/test/voided/target/" + str(uuid.uuid4())
+    since = Statement.objects.aggregate(last=Max("stored"))["last"]
+    voided = with_id(verb={"id": verb})
+    assert client.post(voided).status_code == 200
+    assert client.post(voiding(voided["id"])).status_code == 200
+    ref = with_id(verb={"id": verb}, object={"objectType": "StatementRef", "id": voided["id"]})
+    assert client.post(ref).status_code == 200
+    answer = client.get(params={"verb": verb, "since": since.isoformat()})
+    assert answer.status_code == 200, answer.content
+    voiding_id = Statement.objects.get(is_voiding=True, object_statement_id=voided["id"]).statement_id
+    assert [s["id"] for s in answer.json()["statements"]] == [ref["id"], str(voiding_id)]
