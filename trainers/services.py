@@ -270,6 +270,12 @@ def accept(request, by, now=None):
         if session.is_cancelled or session.has_started(now):
             raise TrainerError(_("This session is cancelled or has already started."), "past")
         trainee = request.trainee
+        if Registration.objects.active().filter(session=session, user=trainee).exists():
+            raise TrainerError(
+                _("%(name)s has registered for this session as a participant since asking.")
+                % {"name": trainee.display_name},
+                "registered",
+            )
         if request.kind == FacilitationRequest.Kind.CO_FACILITATE:
             if not roles.can(trainee, "facilitate"):
                 raise TrainerError(

@@ -12,7 +12,7 @@ from pilotage.models import TrainerProfile
 from trainers import services
 from trainers.access import can_confirm_promotions, can_decide_requests, trainer_profile
 from trainers.forms import AskForm, DecisionForm, FeedbackForm
-from trainers.models import FacilitationRequest, TraineeFeedback
+from trainers.models import FacilitationKitPage, FacilitationRequest, TraineeFeedback
 from training_sessions.models import Session
 
 SESSIONS_OFFERED = 30
@@ -37,6 +37,7 @@ def _path_context(profile):
         "requests": user.facilitation_requests.select_related("session__module").order_by("-created_at"),
         "feedbacks": TraineeFeedback.objects.filter(trainee=user).select_related("session__module", "author"),
         "kind": services.request_kind(profile),
+        "kits": FacilitationKitPage.objects.live().only("id", "title", "url_path", "path", "depth").order_by("path"),
     }
 
 

@@ -307,6 +307,8 @@ PASSINNOV_TRUSTED_PROXIES = int(os.environ.get("PASSINNOV_TRUSTED_PROXIES", "0")
 
 # Sessions: how many days before a session the reminder email goes out (send_session_reminders, daily).
 PASSINNOV_REMINDER_DAYS = int(os.environ.get("PASSINNOV_REMINDER_DAYS", "2"))
+# Sessions a trainee co-facilitates before the next step of the internal-trainer path is proposed (trainers).
+PASSINNOV_TRAINER_CO_FACILITATIONS = int(os.environ.get("PASSINNOV_TRAINER_CO_FACILITATIONS", "2"))
 # Practices: how many days after attending a module its follow-up question is asked (send_follow_up_reminders,
 # daily, and a card in Mon parcours).
 PASSINNOV_FOLLOW_UP_DAYS = int(os.environ.get("PASSINNOV_FOLLOW_UP_DAYS", "60"))

@@ -104,6 +104,7 @@ def test_the_path_page_is_the_trainees_own(client_for, trainee, client):
     client.force_login(trainee)
     html = client.get("/devenir-formateur/").content.decode()
     assert "Observer une session" in html and "Demander à observer une session" in html
+    assert "Kit d’animation – Intelligence collective" in html.replace("&#x27;", "’").replace("'", "’")
 
 
 @pytest.mark.parametrize("username, shown", [("agent", False), ("demo.agent01", True), ("demo.agent02", True)])
@@ -237,6 +238,17 @@ def test_an_agent_cannot_ask_or_decide(client_for, upcoming):
     assert agent.post(f"/devenir-formateur/demandes/{request.pk}/decision/", {"decision": "accept"}).status_code == 403
     request.refresh_from_db()
     assert request.status == "pending"
+
+
+def test_a_trainee_registered_since_asking_is_not_accepted(trainee, upcoming, demo_user):
+    request = services.ask(trainee, upcoming, "Je veux voir.")
+    Registration.objects.create(session=upcoming, user=trainee, status="registered")
+    with pytest.raises(services.TrainerError) as error:
+        services.accept(request, demo_user("formation"))
+    assert error.value.code == "registered"
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert not SessionObservation.objects.filter(session=upcoming, user=trainee).exists()
 
 
 def test_nobody_decides_on_their_own_request(trainee, upcoming, demo_user):
