@@ -15,12 +15,15 @@ from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from core.models import Location
 from core.sorting import french_order
 from fiches.models import FichePage
+from parcours.models import ModulePage
 from pilotage.practice_stats import PracticeFigures
 from practices.models import Audience, FollowUpObstacle, Frequency, Moderation, Obstacle, Setting, Sharing, TeamSize
 from training_sessions.models import Registration
@@ -337,11 +340,26 @@ def to_xlsx(header, rows, title):
     return buffer.getvalue()
 
 
+def export_name(kind, filters):
+    """The file name (without extension) says what the file holds: the kind, the period, and the module, the
+    site and "mes-sessions" (a facilitator's own figures) when filtered, e.g.
+    `passinnov-participants-20260101-20261231-creativite-lyon`."""
+    parts = ["passinnov", kind, f"{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}"]
+    if filters.module_id:
+        slug = ModulePage.objects.filter(pk=filters.module_id).values_list("slug", flat=True).first()
+        parts.append(slugify(slug or f"module-{filters.module_id}"))
+    if filters.site_id:
+        name = Location.objects.filter(pk=filters.site_id).values_list("name", flat=True).first()
+        parts.append(slugify(name or f"site-{filters.site_id}"))
+    if filters.facilitator is not None:
+        parts.append("mes-sessions")
+    return "-".join(part for part in parts if part)
+
+
 def build(kind, fmt, filters, now=None):
     """(content, content type, file name) of one export."""
     header, rows = BUILDERS[kind](filters, now=now)
-    stamp = f"{filters.date_from:%Y%m%d}-{filters.date_to:%Y%m%d}"
-    filename = f"passinnov-{kind}-{stamp}.{fmt}"
+    filename = f"{export_name(kind, filters)}.{fmt}"
     if fmt == "csv":
         return to_csv(header, rows), "text/csv; charset=utf-8", filename
     content = to_xlsx(header, rows, KINDS[kind])

@@ -74,6 +74,20 @@ class FilterForm(DsfrBaseForm):
             facilitator=user,
         )
 
+    def showing(self, filters):
+        """The form to display: its date fields hold the period the page actually shows (the defaults when left
+        empty); a value the agent typed wrong stays, with its error."""
+        dates = {"date_from": filters.date_from, "date_to": filters.date_to}
+        if not self.is_bound:
+            return FilterForm(initial=dates)
+        data = self.data.copy()
+        for name, value in dates.items():
+            if not data.get(name) and name not in self.errors:
+                data[name] = value.isoformat()
+        form = FilterForm(data)
+        form.full_clean()
+        return form
+
 
 class NominationForm(DsfrBaseForm):
     """Nominate an agent as an internal trainer, found by username or professional email address."""
@@ -98,6 +112,26 @@ class NominationForm(DsfrBaseForm):
         if TrainerProfile.objects.filter(user=user).exists():
             raise forms.ValidationError(_("This agent is already on the internal-trainer path."))
         return user
+
+
+SEARCH_RESULTS = 20
+
+
+def find_agents(query, limit=SEARCH_RESULTS):
+    """Active agents not yet on the internal-trainer path whose name, username or email contains every word of
+    `query` (case-insensitive), by last name; at most `limit`."""
+    words = query.replace("\x00", "").split()[:5]
+    if not words:
+        return []
+    agents = get_user_model().objects.filter(is_active=True).exclude(trainer_profile__isnull=False)
+    for word in words:
+        agents = agents.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+        )
+    return list(agents.select_related("directorate").order_by("last_name", "first_name", "pk")[:limit])
 
 
 class TrainerStatusForm(DsfrBaseForm):

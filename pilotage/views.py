@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from pilotage import charts, exports, services
 from pilotage.access import ALL, can_manage_trainers, can_see_trainer, dashboard_scope
-from pilotage.forms import FilterForm, NominationForm, TrainerStatusForm
+from pilotage.forms import FilterForm, NominationForm, TrainerStatusForm, find_agents
 from pilotage.models import TrainerProfile
 from pilotage.practice_stats import PracticeFigures
 from pilotage.stats import RATINGS, Dashboard
@@ -23,7 +23,8 @@ def scoped_filters(request):
     if scope is None:
         raise PermissionDenied
     form = FilterForm(request.GET or None)
-    return scope, form, form.filters(user=None if scope == ALL else request.user)
+    filters = form.filters(user=None if scope == ALL else request.user)
+    return scope, form.showing(filters), filters
 
 
 @require_safe
@@ -117,7 +118,14 @@ def trainer_list_context(request, form):
             "user__facilitations", filter=Q(user__facilitations__role="co-facilitator"), distinct=True
         ),
     )
-    return {"title": _("Internal trainers"), "trainers": trainers, "form": form}
+    query = request.GET.get("q", "")[:100].strip()
+    return {
+        "title": _("Internal trainers"),
+        "trainers": trainers,
+        "form": form,
+        "query": query,
+        "results": find_agents(query) if query else None,
+    }
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -47,6 +47,29 @@ class AttendanceForm(forms.Form):
     attendance = forms.ChoiceField(choices=Registration.Attendance.choices)
 
 
+ATTENDANCE_PREFIX = "presence_"
+
+
+def attendance_choices(data):
+    """The attendance chosen for each registration in a posted attendance list: {registration pk: "present" |
+    "absent"}, from the fields `presence_<pk>` (the participants page's one form for the whole list) or the
+    pair `registration` / `attendance` (one row). None when a field is malformed: the whole list is refused."""
+    if "registration" in data or "attendance" in data:
+        form = AttendanceForm(data)
+        if not form.is_valid():
+            return None
+        return {form.cleaned_data["registration"]: form.cleaned_data["attendance"]}
+    choices = {}
+    for key in data:
+        if not key.startswith(ATTENDANCE_PREFIX):
+            continue
+        pk, value = key[len(ATTENDANCE_PREFIX) :], data.get(key)
+        if not pk.isascii() or not pk.isdigit() or value not in Registration.Attendance.values:
+            return None
+        choices[int(pk)] = value
+    return choices or None
+
+
 def _month_choices(now=None, count=12):
     """("2026-12", "décembre 2026") for the current month and the next ones."""
     first = timezone.localtime(now or timezone.now()).date().replace(day=1)

@@ -69,6 +69,17 @@ class SessionQuerySet(models.QuerySet):
             .with_counts()
         )
 
+    def with_unmarked_attendance(self):
+        """Annotate `unmarked_count`: registered agents whose attendance nobody has marked yet."""
+        return self.annotate(
+            unmarked_count=Count(
+                "registrations",
+                filter=Q(
+                    registrations__status=Registration.Status.REGISTERED, registrations__attendance__isnull=True
+                ),
+            )
+        )
+
     def with_facilitation_mode(self):
         """Annotate `mode_internal` / `mode_external` counts, to filter on the derived facilitation mode."""
         return self.annotate(

@@ -525,6 +525,34 @@ def mark_attendance(marker, registration, attendance, now=None):
     return registration
 
 
+def mark_attendance_list(marker, session, choices, now=None):
+    """Mark the attendance of several participants of `session` at once ({registration pk: "present" |
+    "absent"}), all or nothing: the first refusal (naming the participant) rolls the whole list back.
+
+    Returns the registrations whose attendance changed."""
+    now = now or timezone.now()
+    changed = []
+    with transaction.atomic():
+        registrations = {
+            r.pk: r for r in Registration.objects.filter(session=session, pk__in=list(choices)).select_related("user")
+        }
+        if set(choices) - set(registrations):
+            raise SessionError(_("This person is not a participant of this session."), "not_participant")
+        for pk in sorted(registrations, key=lambda pk: (registrations[pk].user.last_name, pk)):
+            registration = registrations[pk]
+            previous = registration.attendance
+            try:
+                marked = mark_attendance(marker, registration, choices[pk], now)
+            except SessionError as error:
+                raise SessionError(
+                    _("%(name)s: %(reason)s") % {"name": registration.user.display_name, "reason": error.message},
+                    error.code,
+                ) from error
+            if marked.attendance != previous:
+                changed.append(marked)
+    return changed
+
+
 def _attendance_voids(registration, marker):
     """The voiding statements of the agent's `attended` and `completed` statements (those still active)."""
     ids = [i for i in (registration.attended_statement_id, registration.completed_statement_id) if i]
@@ -620,6 +648,7 @@ __all__ = [
     "cancel_session",
     "fill_from_waiting_list",
     "mark_attendance",
+    "mark_attendance_list",
     "save_evaluation",
     "pending_evaluations",
     "send_reminders",

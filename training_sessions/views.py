@@ -5,13 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roles
 from training_sessions import access, ics, services
-from training_sessions.forms import AttendanceForm, EvaluationForm, SessionFilterForm
+from training_sessions.forms import EvaluationForm, SessionFilterForm, attendance_choices
 from training_sessions.models import Evaluation, Registration, Session
 
 
@@ -205,10 +207,10 @@ def facilitator_home(request):
     mine = Session.objects.all() if show_all else access.facilitated_sessions(request.user)
     sessions = mine.for_display().order_by("start", "pk")
     upcoming, upcoming_query = _page(request, sessions.filter(end__gt=now), FACILITATIONS_PER_PAGE, "a_venir")
-    past, past_query = _page(
-        request, sessions.filter(end__lte=now).order_by("-start", "-pk"), FACILITATIONS_PER_PAGE, "passees"
-    )
+    ended = sessions.filter(end__lte=now).with_unmarked_attendance()
+    past, past_query = _page(request, ended.order_by("-start", "-pk"), FACILITATIONS_PER_PAGE, "passees")
     context = {
+        "missing_attendance": ended.scheduled().filter(unmarked_count__gt=0).count(),
         "upcoming": upcoming,
         "upcoming_query": upcoming_query,
         "past": past,
@@ -250,6 +252,7 @@ def participants(request, pk):
         "registered": [r for r in registrations if r.status == Registration.Status.REGISTERED],
         "waiting": waiting,
         "has_started": session.has_started(),
+        "attendance_choices": Registration.Attendance.choices,
         "summary": Evaluation.objects.filter(registration__session=session).summary(),
     }
     return render(request, "training_sessions/participants.html", context)
@@ -257,27 +260,40 @@ def participants(request, pk):
 
 @require_POST
 def mark_attendance(request, pk):
+    """The participants page's attendance form: the whole list at once (or one row), then back to the list."""
     session = _managed_session(request, pk)
-    form = AttendanceForm(request.POST)
-    if not form.is_valid():
+    back = reverse("training_sessions:participants", args=[session.pk]) + "#presence"
+    choices = attendance_choices(request.POST)
+    if choices is None:
         messages.error(request, _("Invalid request: choose a participant and “present” or “absent”."))
-        return redirect("training_sessions:participants", pk=session.pk)
-    registration = Registration.objects.filter(session=session, pk=form.cleaned_data["registration"]).first()
-    if registration is None:
-        messages.error(request, _("This person is not a participant of this session."))
-        return redirect("training_sessions:participants", pk=session.pk)
+        return redirect(back)
     try:
-        services.mark_attendance(request.user, registration, form.cleaned_data["attendance"])
+        changed = services.mark_attendance_list(request.user, session, choices)
     except services.SessionError as error:
         messages.error(request, error.message)
-    else:
+        return redirect(back)
+    if len(choices) == 1 and changed:
         # Worded with a noun, « Alice Dubois : absence enregistrée », so it agrees whoever the person is.
-        if form.cleaned_data["attendance"] == Registration.Attendance.PRESENT:
+        registration = changed[0]
+        if registration.attendance == Registration.Attendance.PRESENT:
             message = _("%(name)s: attendance recorded.")
         else:
             message = _("%(name)s: absence recorded.")
         messages.success(request, message % {"name": registration.user.display_name})
-    return redirect("training_sessions:participants", pk=session.pk)
+    elif changed:
+        present = sum(1 for r in changed if r.attendance == Registration.Attendance.PRESENT)
+        absent = len(changed) - present
+        messages.success(
+            request,
+            _("Attendance saved: %(present)s, %(absent)s.")
+            % {
+                "present": ngettext("%(count)s attendance", "%(count)s attendances", present) % {"count": present},
+                "absent": ngettext("%(count)s absence", "%(count)s absences", absent) % {"count": absent},
+            },
+        )
+    else:
+        messages.info(request, _("Attendance unchanged."))
+    return redirect(back)
 
 
 @require_GET

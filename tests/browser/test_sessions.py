@@ -64,7 +64,10 @@ def test_agent_registers_attends_rates_then_opens_a_later_module(page, browser, 
         facilitator_page.wait_for_load_state("networkidle")
         assert f"/sessions/{entry.pk}/participants/" in facilitator_page.url
         audit(facilitator_page)
-        facilitator_page.get_by_role("button", name="Présent : Camille Martin").click()
+        facilitator_page.get_by_role("group", name="Présence de Camille Martin").get_by_label("Présent").check(
+            force=True
+        )
+        facilitator_page.get_by_role("button", name="Enregistrer la présence").click()
         alert = facilitator_page.locator(".fr-alert--success").inner_text()
         assert "Camille Martin : présence enregistrée" in " ".join(alert.split())
         assert csp_violations(facilitator_page, facilitator_violations) == []
