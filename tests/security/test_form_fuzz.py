@@ -237,6 +237,13 @@ def test_exports(client_for, query, kind, fmt):
 
 
 @database_settings(EXAMPLES)
+@given(query=hostile_form(["q"], extra=False))
+def test_trainer_search(client_for, query):
+    before = fingerprint()
+    check(client_for("formation").get("/pilotage/formateurs/", query), before, changes_allowed=False)
+
+
+@database_settings(EXAMPLES)
 @given(
     form=hostile_form(["agent", "status"]),
     status_form=hostile_form(["status"]),
