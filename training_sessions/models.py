@@ -74,9 +74,7 @@ class SessionQuerySet(models.QuerySet):
         return self.annotate(
             unmarked_count=Count(
                 "registrations",
-                filter=Q(
-                    registrations__status=Registration.Status.REGISTERED, registrations__attendance__isnull=True
-                ),
+                filter=Q(registrations__status=Registration.Status.REGISTERED, registrations__attendance__isnull=True),
             )
         )
 
