@@ -37,7 +37,7 @@ def test_trainers_page_is_accessible(signed_in_page):
     page = signed_in_page("formation", next_url="/pilotage/formateurs/")
     assert page.get_by_role("heading", level=1).inner_text() == "Formateurs internes"
     audit(page)
-    page.get_by_role("link", name="Hugo Moreau").click()
+    page.get_by_role("link", name="Hugo Moreau", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", level=1).inner_text() == "Hugo Moreau"
     audit(page)
