@@ -64,7 +64,7 @@ def test_agent_registers_attends_rates_then_opens_a_later_module(page, browser, 
         facilitator_page.wait_for_load_state("networkidle")
         assert f"/sessions/{entry.pk}/participants/" in facilitator_page.url
         audit(facilitator_page)
-        facilitator_page.get_by_role("group", name="Présence de Camille Martin").get_by_label("Présent").check(
+        facilitator_page.get_by_role("group", name="Présence de Camille Martin").get_by_label("Oui", exact=True).check(
             force=True
         )
         facilitator_page.get_by_role("button", name="Enregistrer la présence").click()

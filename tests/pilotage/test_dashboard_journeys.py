@@ -67,7 +67,7 @@ def test_export_file_names_carry_the_filters(client_for, data):
 
 def test_a_trainer_is_designated_by_searching_a_name(client_for, data):
     client = client_for("formation")
-    page = client.get(reverse("pilotage:trainers"), {"q": "a1 testeur"}).content.decode()
+    page = client.get(reverse("pilotage:trainers"), {"q": "a1 testeur"}).content.decode().replace("\xa0", " ")
     results = page[page.index('id="results-legend"') :]
     assert "1 agent trouvé pour « a1 testeur »" in results
     assert f'value="{data.users["a1"].username}" checked' in results and "A1 Testeur" in results
