@@ -10,10 +10,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from accounts import checks  # noqa: F401  (registers the deployment checks)
+        from accounts import checks, receivers  # noqa: F401  (checks registers the deployment checks)
         from accounts.roles import sync_roles_after_migrate
 
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="accounts.sync_roles")
+        receivers.connect()
 
 
 class UsersAdminConfig(WagtailUsersAppConfig):

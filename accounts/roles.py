@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext_lazy as _
 
+from core import fragments
+
 logger = logging.getLogger(__name__)
 
 # Role key -> group name shown in the admin (French, stable: it is how the group is found again).
@@ -167,11 +169,23 @@ def user_has_role(user, role):
         return False
     if user.is_superuser and role == "administrators":
         return True
-    cache = getattr(user, "_role_names_cache", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._role_names_cache = cache
-    return ROLES[role] in cache
+    return ROLES[role] in role_names(user)
+
+
+def role_names(user, request=None):
+    """The names of the user's groups: kept on the user for the request, and in the shared cache until a role
+    or an account changes (core.fragments, kind `accounts`: accounts.receivers)."""
+    names = getattr(user, "_role_names_cache", None)
+    if names is None:
+        names = fragments.cached(
+            "roles",
+            (fragments.ACCOUNTS,),
+            [user.pk],
+            lambda: frozenset(user.groups.values_list("name", flat=True)),
+            request,
+        )
+        user._role_names_cache = names
+    return names
 
 
 # Every account is an agent: the demo accounts and the accounts created at a first sign-in through the identity

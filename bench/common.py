@@ -92,6 +92,42 @@ def print_machine():
         print(f"{key:>10}: {value}")
 
 
+SERVERS = {}  # base URL -> gunicorn master pid, while it serves
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of a process (Linux /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            if f"\nPPid:\t{pid}\n" in status:
+                found.append(int(entry.name))
+    return found
+
+
+def server_cpu(url, database):
+    """CPU seconds used so far by the gunicorn workers serving `url` and the PostgreSQL backends of `database`:
+    what a page costs on the server, whatever else the (shared) machine is doing."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database])
+        backends = [row[0] for row in cursor.fetchall()]
+    return {pid: cpu_seconds(pid) for pid in children(SERVERS[url]) + backends}
+
+
 def free_port(ports=DEFAULT_PORTS):
     for port in ports:
         with socket.socket() as sock:
@@ -101,24 +137,27 @@ def free_port(ports=DEFAULT_PORTS):
 
 
 @contextmanager
-def gunicorn(env, workers, port=None, threads=1):
-    """gunicorn serving cms.wsgi on 127.0.0.1 (sync workers, or gthread when threads > 1); yields the base URL."""
+def gunicorn(env, workers, port=None, threads=1, app="cms.wsgi:application", cwd=ROOT, probe="/healthz"):
+    """gunicorn serving `app` on 127.0.0.1 (sync workers, or gthread when threads > 1); yields the base URL.
+
+    The same command serves PassInnov and the plain Wagtail starter site (bench/starter.py)."""
     import requests
 
     port = port or free_port()
     process = subprocess.Popen(
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"), "cms.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            str(ROOT / ".venv" / "bin" / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
             "--workers", str(workers), "--threads", str(threads), "--timeout", "120", "--log-level", "warning",
         ],
-        cwd=ROOT, env=env,
+        cwd=cwd, env=env,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
+    SERVERS[url] = process.pid
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                requests.get(f"{url}/healthz", timeout=5)
+                requests.get(f"{url}{probe}", timeout=5)
                 break
             except (requests.ConnectionError, requests.Timeout):
                 if process.poll() is not None or time.monotonic() > deadline:

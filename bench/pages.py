@@ -1,21 +1,24 @@
-"""Benchmark 3: page views at 16 concurrent signed-in users, at the demo's size and with ten times the data.
+"""Benchmark 3: PassInnov's pages against the plain Wagtail starter site, in the same run, signed in on both.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/passinnov_bench_pages .venv/bin/python bench/pages.py \
-        [--users 16] [--requests 1200] [--seconds 45] [--workers 2] [--threads 4] [--think 0 1] [--factor 10]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/passinnov_bench_pages REDIS_URL=redis://127.0.0.1:6379/13 \
+        .venv/bin/python bench/pages.py [--seconds 10] [--rounds 3] [--connections 16] [--workers 3] [--factor 10]
 
 1. Loads the demo content (PASSINNOV_DEMO=1) into the scratch database when it is not there yet, collects the
    static files into a scratch directory (bench/settings.py: production settings, STATIC_ROOT elsewhere).
-2. Pages: home, the path page, a module page, the fiches listing (plain and filtered), a fiche, a video
-   page, a session page, /mon-parcours/ (agent2) and the pilotage dashboard (formation); the other pages as
-   the demo agent. Sessions are opened in process (Client.force_login) and their cookie is reused.
-3. Counts each page's SQL queries in process (CaptureQueriesContext, caches warm) and times it alone, 10 times.
-4. Load: gunicorn on 127.0.0.1 (`--workers` gthread workers × `--threads`), `--users` client threads, each
-   looping over the pages in turn (a different starting page per thread), `--think` seconds between two
-   requests of a user (one run per value); each run stops after `--requests` requests or `--seconds` seconds.
-   Latency per page and overall: requests, p50, p95, p99, errors (any status other than 200).
+2. Builds the plain Wagtail starter site (`wagtail start`, bench/starter.py) with the project's own virtual
+   environment, in its own database on the same PostgreSQL (`<database>_starter`), with a child page and a
+   signed-in session of an ordinary user.
+3. Counts each PassInnov page's SQL queries in process, with its shared fragments to build (empty cache) and
+   built, and times it alone (median of 10, fragments built).
+4. Serves both sites with the same gunicorn command (`--workers` workers × `--threads` threads) and measures,
+   with wrk (`--connections` connections, 2 threads, `--seconds` per page), alternately page after page for
+   `--rounds` rounds: requests per second and latency p50 / p95 / p99 (median over the rounds). The cost of a
+   page against the starter is the starter's requests/s divided by the page's: the home page against the
+   starter's home page, every other page against its child page.
 5. Grows the data (`--factor` × sessions and registrations, 200 more fiches, 20,000 statements of other
    agents and the two agents' views of the new fiches) and runs 3 and 4 again. Skipped with --factor 1.
-The client threads run on the same 2 cores as gunicorn and PostgreSQL: the figures include their cost.
+wrk runs on the same 2 cores as gunicorn and PostgreSQL, for both sites alike. Set REDIS_URL (a database of
+its own) to measure the production configuration: without it, the production settings cache no fragment.
 """
 
 import argparse
@@ -24,14 +27,21 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_P95_MS = 100
+# page -> (page of the starter site it is compared with, highest cost allowed: PRODUCT.md's quality bars)
+BARS = {
+    "home": ("starter home", 1.5),
+    "fiche": ("starter child", 1.5),
+    "module": ("starter child", 1.5),
+    "fiches listing": ("starter child", 1.5),
+    "mon parcours": ("starter child", 2),
+    "dashboard": ("starter child", 2),
+}
 
 
 def configure():
@@ -53,6 +63,11 @@ def prepare(env):
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
         )
+    # the storage read its manifest before collectstatic wrote it: read it again
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.utils.functional import empty
+
+    staticfiles_storage._wrapped = empty
     if not HomePage.objects.exists():
         print("loading the demo content…", flush=True)
         call_command("load_demo", verbosity=0)
@@ -69,7 +84,7 @@ def pages():
     fiche = FichePage.objects.live().order_by("path").first()
     listing = FicheIndexPage.objects.live().get()
     session = Session.objects.filter(status=Session.Status.SCHEDULED).order_by("start", "pk").last()
-    theme = fiche.theme.pk if fiche.theme_id else ""
+    theme = fiche.theme.slug if fiche.theme_id else ""
     return [
         ("home", HomePage.objects.live().get().url, "agent"),
         ("path", ParcoursPage.objects.live().get().url, "agent"),
@@ -80,7 +95,7 @@ def pages():
         ("video", VideoPage.objects.live().order_by("path").first().url, "agent"),
         ("session", f"/sessions/{session.pk}/", "agent"),
         ("mon parcours", "/mon-parcours/", "agent2"),
-        ("pilotage", "/pilotage/", "formation"),
+        ("dashboard", "/pilotage/", "formation"),
     ]
 
 
@@ -100,98 +115,118 @@ def clients():
 
 
 def query_counts(page_list, signed_in, repeat=10):
-    """Per page: SQL queries of one request, and its median time in process (whole request, and SQL alone)."""
+    """Per page: (SQL queries with the shared fragments to build, with them built, median ms alone)."""
     import statistics
 
+    from django.core.cache import cache
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    def count(client, path):
+        queries = []
+        with connection.execute_wrapper(lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)):
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path}: HTTP {response.status_code}")
+        return len(queries)
 
     counts = {}
     for label, path, username in page_list:
         client = signed_in[username][0]
-        client.get(path)  # first request: per-process caches (site root paths, translations…)
-        totals, sql = [], []
+        client.get(path)  # first request: per-process caches (content types, translations…)
+        cache.clear()
+        cold, warm = count(client, path), count(client, path)
+        totals = []
         for _ in range(repeat):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(path)
-                totals.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise SystemExit(f"{label} {path}: HTTP {response.status_code}")
-            sql.append(sum(float(q["time"]) for q in queries.captured_queries))
-        counts[label] = (len(queries), statistics.median(totals) * 1000, statistics.median(sql) * 1000)
+            started = time.perf_counter()
+            client.get(path)
+            totals.append(time.perf_counter() - started)
+        counts[label] = (cold, warm, statistics.median(totals) * 1000)
     return counts
 
 
-def load(url, page_list, cookies, users, max_requests, seconds, think):
-    """`users` threads, each requesting the pages in turn; bounded by `max_requests` and `seconds`."""
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("PCT %d %d %d\\n", latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+  local e = summary.errors
+  io.write(string.format("RES %d %d %d\\n", summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def wrk(url, cookie, seconds, connections, script):
+    """One wrk run: {rps, p50, p95, p99 (ms), errors}."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s", "-H", f"Cookie: {cookie}",
+         "-s", script, url],
+        capture_output=True, text=True, timeout=seconds + 120, check=True,
+    ).stdout  # fmt: skip
+    values = {
+        line.split()[0]: [int(v) for v in line.split()[1:]] for line in out.splitlines() if line[:4] in ("PCT ", "RES ")
+    }
+    (p50, p95, p99), (count, duration, errors) = values["PCT"], values["RES"]
+    return {"rps": count / (duration / 1e6), "p50": p50 / 1000, "p95": p95 / 1000, "p99": p99 / 1000, "errors": errors}
+
+
+def check_signed_in(url, cookie):
+    """The page answers 200 to this cookie (not a redirect to the login page)."""
     import requests
-    from django.conf import settings
 
-    results = []  # (label, seconds, ok)
-    lock = threading.Lock()
-    issued = [0]
-    deadline = time.monotonic() + seconds
-
-    def user(index):
-        http = requests.Session()
-        position = index % len(page_list)
-        while time.monotonic() < deadline:
-            with lock:
-                if issued[0] >= max_requests:
-                    return
-                issued[0] += 1
-            label, path, username = page_list[position]
-            position = (position + 1) % len(page_list)
-            headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookies[username]}"}
-            started = time.perf_counter()
-            try:
-                response = http.get(url + path, headers=headers, timeout=30, allow_redirects=False)
-                ok = response.status_code == 200
-            except requests.RequestException:
-                ok = False
-            elapsed = time.perf_counter() - started
-            with lock:
-                results.append((label, elapsed, ok))
-            if think:
-                time.sleep(think * random.uniform(0.5, 1.5))
-
-    threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, time.perf_counter() - started
+    response = requests.get(url, headers={"Cookie": cookie}, timeout=30, allow_redirects=False)
+    if response.status_code != 200:
+        raise SystemExit(f"{url}: HTTP {response.status_code} for the signed-in session")
 
 
-def percentile(ordered, q):
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+def measure(targets, rounds, seconds, connections, script):
+    """targets: [(label, url, cookie, server URL, database)]; alternately, page after page, `rounds` times.
+
+    Per label, medians over the rounds of: requests/s, p50/p95/p99 latency, and the server's CPU time per
+    request (gunicorn workers + PostgreSQL backends: common.server_cpu), which the other processes of a shared
+    machine do not change."""
+    import statistics
+
+    import common
+
+    for _label, url, cookie, _server, _database in targets:
+        check_signed_in(url, cookie)
+        wrk(url, cookie, 2, connections, script)  # warm every worker
+    runs = {label: [] for label, *_rest in targets}
+    for _round in range(rounds):
+        for label, url, cookie, server, database in targets:
+            before = common.server_cpu(server, database)
+            run = wrk(url, cookie, seconds, connections, script)
+            after = common.server_cpu(server, database)
+            used = sum(value - before.get(pid, 0.0) for pid, value in after.items())
+            run["cpu"] = used * 1000 / max(1, round(run["rps"] * seconds))
+            runs[label].append(run)
+    return {
+        label: {key: statistics.median(run[key] for run in values) for key in ("rps", "p50", "p95", "p99", "cpu")}
+        | {"errors": sum(run["errors"] for run in values), "rounds": [round(run["rps"]) for run in values]}
+        for label, values in runs.items()
+    }
 
 
-def report(title, page_list, counts, results, elapsed):
-    print(f"\n{title}: {len(results)} requests in {elapsed:.1f} s ({len(results) / elapsed:.0f} requests/s)")
+def report(title, counts, results):
+    print(f"\n{title}: medians over the rounds; cost = the starter page's requests/s ÷ the page's, and CPU ms ÷ CPU ms")
     print(
-        f"{'page':<17} {'queries':>7} {'alone ms':>8} {'SQL ms':>6} {'requests':>8} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'errors':>6}  p95<100"
+        f"{'page':<15} {'queries':>9} {'alone':>6} {'req/s':>6} {'rounds':>13} {'p50':>6} {'p95':>6} {'p99':>6} "
+        f"{'err':>4} {'CPU ms':>6} {'against':>13} {'cost rps':>8} {'cost CPU':>8} {'bar':>4}  met"
     )
-    summary = {}
-    for label in [label for label, _p, _u in page_list] + ["overall"]:
-        mine = [r for r in results if label == "overall" or r[0] == label]
-        ordered = sorted(r[1] for r in mine)
-        errors = sum(1 for r in mine if not r[2])
-        if not ordered:
-            continue
-        count, alone, sql = counts.get(label, ("", 0, 0))
-        p50, p95, p99 = (percentile(ordered, q) for q in (0.5, 0.95, 0.99))
-        summary[label] = (count, len(ordered), p50, p95, p99, errors)
-        met = "yes" if p95 < TARGET_P95_MS else "no"
-        alone_text = f"{alone:8.1f} {sql:6.1f}" if count != "" else f"{'':8} {'':6}"
+    for label, result in results.items():
+        reference, bar = BARS.get(label, (None, None))
+        ref = results.get(reference)
+        by_rps = ref["rps"] / result["rps"] if ref and result["rps"] else None
+        by_cpu = result["cpu"] / ref["cpu"] if ref and ref["cpu"] else None
+        count = counts.get(label)
+        queries = f"{count[0]}/{count[1]}" if count else ""
+        alone = f"{count[2]:6.1f}" if count else f"{'':6}"
+        rounds = "/".join(str(r) for r in result["rounds"])
+        verdict = ("yes" if max(by_rps, by_cpu) <= bar else "NO") if by_rps and by_cpu else ""
         print(
-            f"{label:<17} {count!s:>7} {alone_text} {len(ordered):>8} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f} "
-            f"{errors:>6}  {met}"
+            f"{label:<15} {queries:>9} {alone} {result['rps']:>6.1f} {rounds:>13} {result['p50']:>6.0f} "
+            f"{result['p95']:>6.0f} {result['p99']:>6.0f} {result['errors']:>4} {result['cpu']:>6.1f} "
+            f"{reference or '':>13} {(f'{by_rps:.2f}×' if by_rps else ''):>8} {(f'{by_cpu:.2f}×' if by_cpu else ''):>8} "
+            f"{(f'{bar:g}×' if bar else ''):>4}  {verdict}"
         )
-    return summary
 
 
 def grow(factor, new_fiches, statements):
@@ -296,70 +331,89 @@ def sizes():
     )
 
 
+def database_name(url):
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path.lstrip("/")
+
+
+MEASURED = ["home", "fiche", "module", "fiches listing", "mon parcours", "dashboard"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--users", type=int, default=16, help="concurrent client threads")
-    parser.add_argument("--requests", type=int, default=1200, help="at most this many requests per phase")
-    parser.add_argument("--seconds", type=float, default=45, help="at most this long per phase")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
-    parser.add_argument(
-        "--think", type=float, nargs="+", default=[0.0, 1.0],
-        help="mean pause of a user between two requests (s); one load run per value",
-    )  # fmt: skip
+    parser.add_argument("--seconds", type=float, default=10, help="wrk duration per page and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the pages, alternately")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (both sites)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (1: sync workers)")
     parser.add_argument("--factor", type=int, default=10, help="growth of sessions and registrations; 1: no growth")
     parser.add_argument("--fiches", type=int, default=200, help="fiches added when growing")
     parser.add_argument("--statements", type=int, default=20_000, help="other agents' statements added when growing")
+    parser.add_argument(
+        "--starter-dir", default=str(Path(tempfile.gettempdir()) / "passinnov_bench_starter"),
+        help="where the starter site is built (once)",
+    )  # fmt: skip
     args = parser.parse_args()
-    if (
-        min(args.users, args.requests, args.workers, args.threads, args.factor) < 1
-        or args.seconds <= 0
-        or min(args.think) < 0
-    ):
-        parser.error("every count must be positive")
-    if args.requests > 20_000 or args.seconds > 120:
-        parser.error("keep the run bounded: --requests ≤ 20000, --seconds ≤ 120")
+    if min(args.rounds, args.connections, args.workers, args.threads, args.factor) < 1 or args.seconds < 1:
+        parser.error("every count must be positive, --seconds at least 1")
+    if args.seconds > 60 or args.rounds > 10:
+        parser.error("keep the run bounded: --seconds ≤ 60, --rounds ≤ 10")
     configure()
     import common
+    import starter
 
     env = common.setup_django("bench.settings")
-    import requests
     from django.conf import settings
 
-    cookie_name = settings.SESSION_COOKIE_NAME
     common.print_machine()
+    print(f"cache: {settings.CACHES['default']['BACKEND']}, fragments cached: {settings.PASSINNOV_FRAGMENT_CACHE}")
     prepare(env)
     page_list = pages()
     signed_in = clients()
-    cookies = {username: cookie for username, (_client, cookie) in signed_in.items()}
+    cookies = {user: f"{settings.SESSION_COOKIE_NAME}={cookie}" for user, (_client, cookie) in signed_in.items()}
+    print(f"building the starter site in {args.starter_dir}…", flush=True)
+    plain = starter.build(args.starter_dir, os.environ["DATABASE_URL"])
     print(
-        f"gunicorn: {args.workers} workers × {args.threads} threads; {args.users} users, think {args.think} s; "
-        f"at most {args.requests} requests or {args.seconds:.0f} s per phase"
+        f"gunicorn: {args.workers} workers × {args.threads} threads for each site; wrk -t2 -c{args.connections}, "
+        f"{args.seconds:g} s per page, {args.rounds} rounds"
     )
-
-    phases = [("demo size", None)] + ([(f"×{args.factor} data", args.factor)] if args.factor > 1 else [])
-    summaries, counts_by_phase = {}, {}
-    for title, factor in phases:
-        if factor:
-            grow(factor, args.fiches, args.statements)
-        print(f"\n[{title}] {sizes()}; load average {os.getloadavg()[0]:.2f}", flush=True)
-        counts = counts_by_phase[title] = query_counts(page_list, signed_in)
-        with common.gunicorn(env, args.workers, threads=args.threads) as url:
-            for _label, path, username in page_list:  # warm every worker a little
-                for _ in range(args.workers * 2):
-                    requests.get(url + path, headers={"Cookie": f"{cookie_name}={cookies[username]}"}, timeout=30)
-            for think in args.think:
-                results, elapsed = load(url, page_list, cookies, args.users, args.requests, args.seconds, think)
-                key = f"{title}, think {think:g} s"
-                summaries[key] = report(key, page_list, counts, results, elapsed)
-                print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(WRK_SCRIPT)
+        script.flush()
+        phases = [("demo size", None)] + ([(f"×{args.factor} data", args.factor)] if args.factor > 1 else [])
+        counts_by_phase = {}
+        for title, factor in phases:
+            if factor:
+                grow(factor, args.fiches, args.statements)
+            print(f"\n[{title}] {sizes()}; load average {os.getloadavg()[0]:.2f}", flush=True)
+            counts = counts_by_phase[title] = query_counts(page_list, signed_in)
+            for label, (cold, warm, alone) in counts.items():
+                print(f"  {label:<17} {cold:>3} queries to build, {warm:>3} built, {alone:6.1f} ms alone")
+            with (
+                common.gunicorn(env, args.workers, threads=args.threads) as url,
+                common.gunicorn(
+                    plain["env"], args.workers, threads=args.threads, app=plain["wsgi"], cwd=plain["cwd"], probe="/"
+                ) as plain_url,
+            ):
+                paths = {label: (path, user) for label, path, user in page_list}
+                ours, theirs = database_name(os.environ["DATABASE_URL"]), database_name(plain["database_url"])
+                targets = [
+                    ("starter home", plain_url + plain["paths"]["home"], plain["cookie"], plain_url, theirs),
+                    ("starter child", plain_url + plain["paths"]["child page"], plain["cookie"], plain_url, theirs),
+                ] + [(label, url + paths[label][0], cookies[paths[label][1]], url, ours) for label in MEASURED]
+                results = measure(targets, args.rounds, args.seconds, args.connections, script.name)
+            report(f"[{title}]", counts, results)
+            print(f"load average after: {os.getloadavg()[0]:.2f}", flush=True)
 
     if len(phases) == 2:
         first, second = (counts_by_phase[title] for title, _f in phases)
-        print(f"\nquery counts, {phases[0][0]} → {phases[1][0]}:")
+        print(f"\nquery counts (to build / built), {phases[0][0]} → {phases[1][0]}:")
         for label in first:
-            same = "same" if first[label][0] == second[label][0] else "DIFFERENT"
-            print(f"  {label:<17} {first[label][0]:>4} → {second[label][0]:<4} {same}")
+            same = "same" if first[label][:2] == second[label][:2] else "DIFFERENT"
+            print(
+                f"  {label:<17} {first[label][0]:>3}/{first[label][1]:<3} → {second[label][0]:>3}/{second[label][1]:<3} {same}"
+            )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         from django.db import connections
         from django.db.backends.signals import connection_created
 
+        from core import receivers
         from core.csp import nonce_wagtail_choosers
         from core.sorting import register_sqlite_collation
 
@@ -18,3 +19,4 @@ class CoreConfig(AppConfig):
         for existing in connections.all(initialized_only=True):
             if existing.connection is not None:
                 register_sqlite_collation(None, existing)
+        receivers.connect()

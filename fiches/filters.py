@@ -32,16 +32,20 @@ class FicheFilterForm(DsfrBaseForm):
         help_text=_("Shows the fiches suited to a group of this size."),
     )
 
-    def __init__(self, *args, fiches, **kwargs):
+    def __init__(self, *args, fiches=None, choices=None, **kwargs):
+        """`choices` (from `filter_choices`, e.g. cached) or `fiches` (the listing's fiches, read here)."""
         super().__init__(*args, **kwargs)
-        tags = (
-            Tag.objects.filter(fiches_fichepagetag_items__content_object__in=fiches.values("pk"))
-            .distinct()
-            .values_list("slug", "name")
-        )
-        self.fields["tag"].choices = [("", _("Any tag"))] + french_sorted(tags, key=lambda tag: tag[1])
-        themes = Theme.objects.filter(fiches__in=fiches.values("pk")).distinct().values_list("slug", "name")
-        self.fields["theme"].choices = [("", _("Any theme"))] + french_sorted(themes, key=lambda theme: theme[1])
+        tags, themes = choices if choices is not None else filter_choices(fiches)
+        self.fields["tag"].choices = [("", _("Any tag"))] + list(tags)
+        self.fields["theme"].choices = [("", _("Any theme"))] + list(themes)
+
+    def cache_key(self):
+        """The valid filters, in a fixed order, or None when a value is not valid (the page is not cached)."""
+        if not self.is_bound:
+            return ""
+        if not self.is_valid() or set(self.data) - {*self.fields, "page"}:
+            return None
+        return "&".join(f"{name}={self.cleaned_data.get(name) or ''}" for name in self.fields)
 
     def filter(self, fiches):
         if not self.is_bound:
@@ -60,3 +64,17 @@ class FicheFilterForm(DsfrBaseForm):
         if data.get("group_size"):
             fiches = fiches.filter(group_size_min__lte=data["group_size"], group_size_max__gte=data["group_size"])
         return fiches
+
+
+def filter_choices(fiches):
+    """((slug, name) of the tags, (slug, name) of the themes) that the fiches use, in French order: two queries."""
+    tags = (
+        Tag.objects.filter(fiches_fichepagetag_items__content_object__in=fiches.values("pk"))
+        .distinct()
+        .values_list("slug", "name")
+    )
+    themes = Theme.objects.filter(fiches__in=fiches.values("pk")).distinct().values_list("slug", "name")
+    return (
+        tuple(french_sorted(tags, key=lambda tag: tag[1])),
+        tuple(french_sorted(themes, key=lambda theme: theme[1])),
+    )

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -12,13 +13,16 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core import fragments
 from core.blocks import StepBlock
 from core.pages import ListingPage
 from core.sorting import french_order
+from fiches.filters import FicheFilterForm, filter_choices
 from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 
 FICHES_PER_PAGE = 12
+LISTING_VALUES = ("fiches", "page_obj", "paginator", "filter_query")
 
 
 class FicheIndexPage(ListingPage):
@@ -33,10 +37,26 @@ class FicheIndexPage(ListingPage):
         return FichePage.objects.child_of(self).live()
 
     def get_context(self, request, *args, **kwargs):
-        from fiches.filters import FicheFilterForm
-
+        """The filters and one page of fiches. The filters' choices and, for valid filters, the page's HTML are
+        cached until a page changes (core.fragments, fiches/fiche_index_page.html): the fiches are read only
+        when that HTML is rebuilt."""
         context = super().get_context(request, *args, **kwargs)
-        form = FicheFilterForm(request.GET or None, fiches=self.get_fiches())
+        choices = fragments.cached(
+            "fiche-filter-choices", (fragments.PAGES,), [self.pk], lambda: filter_choices(self.get_fiches()), request
+        )
+        form = FicheFilterForm(request.GET or None, choices=choices)
+        page_number = request.GET.get("page", "1")
+        key = form.cache_key()
+        listing = SimpleLazyObject(lambda: self.listing(form, page_number, request))
+        context.update(
+            filter_form=form,
+            listing_key=f"{key}|{page_number}" if key is not None and page_number.isdigit() else None,
+            **{name: SimpleLazyObject(lambda name=name: listing[name]) for name in LISTING_VALUES},
+        )
+        return context
+
+    def listing(self, form, page_number, request):
+        """One page of the filtered fiches: {fiches, page_obj, paginator, filter_query}."""
         fiches = (
             form.filter(self.get_fiches())
             .select_related("theme")
@@ -45,21 +65,19 @@ class FicheIndexPage(ListingPage):
         )
         paginator = Paginator(fiches, FICHES_PER_PAGE)
         try:
-            page_obj = paginator.page(request.GET.get("page", 1))
+            page_obj = paginator.page(page_number)
         except PageNotAnInteger:
             page_obj = paginator.page(1)
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(
-            filter_form=form,
-            fiches=page_obj.object_list,
-            page_obj=page_obj,
-            paginator=paginator,
-            filter_query=query.urlencode(),
-        )
-        return context
+        return {
+            "fiches": page_obj.object_list,
+            "page_obj": page_obj,
+            "paginator": paginator,
+            "filter_query": query.urlencode(),
+        }
 
 
 class FichePageTag(TaggedItemBase):

@@ -1,10 +1,13 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from core import fragments
 from core.blocks import StandardBodyBlock
 from fiches.models import FichePage
 from parcours.models import ModulePage
@@ -60,24 +63,57 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """A live page below the home page in one query: its id and type by URL path are cached until a page
+        changes (core.fragments), instead of two queries per level of the tree. Anything else (a page that is
+        not live, a path no page has) goes through Wagtail's own routing."""
+        if path_components:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            found = fragments.cached(
+                "route",
+                (fragments.PAGES,),
+                [url_path],
+                lambda: Page.objects.live().filter(url_path=url_path).values_list("pk", "content_type_id").first(),
+                request,
+                keep_empty=False,
+            )
+            model = found and ContentType.objects.get_for_id(found[1]).model_class()
+            page = model and model.objects.live().filter(pk=found[0]).first()
+            if page is not None:
+                if page.depth == self.depth + 1:
+                    page._cached_parent_obj = self  # as Wagtail's routing does: no query for the parent
+                return page.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
+        """What the page shows besides its own fields; each value is read only when a fragment of the template
+        is rebuilt (home/home_page.html caches them until a page changes: core.fragments)."""
         context = super().get_context(request, *args, **kwargs)
-        context["entry_module"] = ModulePage.objects.live().filter(is_entry_module=True).select_related("theme").first()
-        context["latest_fiches"] = (
-            FichePage.objects.live().select_related("theme").order_by("-first_published_at", "-pk")[:LATEST_FICHES]
+        context["entry_module"] = SimpleLazyObject(
+            lambda: ModulePage.objects.live().filter(is_entry_module=True).select_related("theme").first()
         )
-        testimonial = None
-        if self.featured_testimonial_id:
-            testimonial = TestimonialPage.objects.live().filter(pk=self.featured_testimonial_id)
-        else:
-            testimonial = TestimonialPage.objects.live().order_by("-first_published_at", "-pk")
-        context["testimonial"] = testimonial.select_related("photo", "directorate").first()
-        if self.featured_video_id:
-            video = VideoPage.objects.live().filter(pk=self.featured_video_id)
-        else:
-            video = VideoPage.objects.live().order_by("-first_published_at", "-pk")
-        context["video"] = video.select_related("video", "poster", "captions").first()
+        context["latest_fiches"] = SimpleLazyObject(
+            lambda: list(
+                FichePage.objects.live().select_related("theme").order_by("-first_published_at", "-pk")[:LATEST_FICHES]
+            )
+        )
+        context["testimonial"] = SimpleLazyObject(self.featured_testimonial_or_latest)
+        context["video"] = SimpleLazyObject(self.featured_video_or_latest)
         return context
+
+    def featured_testimonial_or_latest(self):
+        if self.featured_testimonial_id:
+            testimonials = TestimonialPage.objects.live().filter(pk=self.featured_testimonial_id)
+        else:
+            testimonials = TestimonialPage.objects.live().order_by("-first_published_at", "-pk")
+        return testimonials.select_related("photo", "directorate").first()
+
+    def featured_video_or_latest(self):
+        if self.featured_video_id:
+            videos = VideoPage.objects.live().filter(pk=self.featured_video_id)
+        else:
+            videos = VideoPage.objects.live().order_by("-first_published_at", "-pk")
+        return videos.select_related("video", "poster", "captions").first()
 
 
 class StandardPage(Page):

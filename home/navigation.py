@@ -1,11 +1,19 @@
-"""The site chrome (header, main navigation, footer links) computed once per request in a fixed number of queries."""
+"""The site chrome (header, main navigation, footer links).
+
+What is the same for everyone on a site (its settings, the menu pages, the footer links) is built once and
+cached until a page or a setting changes (core.fragments, kind `pages`); per request only the user's roles
+(one query, shared with the rest of the request) choose the menu items, and the current item is marked.
+The templates (templates/includes/header.html, footer.html) cache their HTML the same way, keyed by
+`site_key` and `nav_key`; only the user's name and the sign-out form's CSRF token are rendered live.
+"""
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from wagtail.models import Page, Site
 
-from accounts.roles import can
+from accounts.roles import can, can_use_admin
+from core import fragments
 from core.models import SiteSettings
 
 # Application views that belong in the main navigation, after the editorial sections: (url name, label,
@@ -26,41 +34,67 @@ def _is_current(request_path, url):
     return request_path.startswith(url)
 
 
-def build_chrome(request):
-    site = Site.find_for_request(request)
-    site_settings = SiteSettings.for_site(site) if site else SiteSettings()
-    menu = []
-    if site:
-        root = site.root_page
-        for page in Page.objects.live().in_menu().child_of(root).only("id", "title", "url_path", "depth", "path"):
-            url = page.get_url(request=request)
-            menu.append({"label": page.title, "url": url, "current": _is_current(request.path, url)})
-    for url_name, label, capability in APP_NAV_ITEMS:
-        if capability and not can(request.user, capability):
-            continue
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        menu.append({"label": _(label), "url": url, "current": _is_current(request.path, url)})
+def _reverse(url_name):
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
 
+
+def site_chrome(site, request=None):
+    """What the chrome shows on `site` for everyone: settings, menu pages, app items, footer links."""
+    site_settings = SiteSettings.for_site(site) if site else SiteSettings()
+    pages = []
+    if site:
+        for page in (
+            Page.objects.live().in_menu().child_of(site.root_page).only("id", "title", "url_path", "depth", "path")
+        ):
+            pages.append({"label": page.title, "url": page.get_url(request=request)})
+    apps = [
+        {"label": _(label), "url": url, "capability": capability}
+        for url_name, label, capability in APP_NAV_ITEMS
+        if (url := _reverse(url_name))
+    ]
     footer_ids = {
         "accessibility": site_settings.accessibility_page_id,
         "legal": site_settings.legal_notice_page_id,
         "personal_data": site_settings.personal_data_page_id,
     }
-    pages = {
-        page.id: page
+    found = {
+        page.id: page.get_url(request=request)
         for page in Page.objects.live()
         .filter(id__in=[i for i in footer_ids.values() if i])
         .only("id", "title", "url_path", "depth", "path")
     }
-    footer_links = {}
-    for key, page_id in footer_ids.items():
-        page = pages.get(page_id)
-        footer_links[key] = page.get_url(request=request) if page else None
-    try:
-        search_url = reverse("search")
-    except NoReverseMatch:
-        search_url = None
-    return {"settings": site_settings, "menu": menu, "footer_links": footer_links, "search_url": search_url}
+    return {
+        "settings": site_settings,
+        "pages": pages,
+        "apps": apps,
+        "footer_links": {key: found.get(page_id) for key, page_id in footer_ids.items()},
+        "search_url": _reverse("search"),
+    }
+
+
+def build_chrome(request):
+    site = Site.find_for_request(request)
+    site_pk = site.pk if site else None
+    shared = fragments.cached(
+        "chrome", (fragments.PAGES,), [site_pk, get_language()], lambda: site_chrome(site, request), request
+    )
+    user = request.user
+    menu = list(shared["pages"]) + [
+        item for item in shared["apps"] if not item["capability"] or can(user, item["capability"])
+    ]
+    current = next((i for i, item in enumerate(menu) if _is_current(request.path, item["url"])), None)
+    menu = [{"label": item["label"], "url": item["url"], "current": i == current} for i, item in enumerate(menu)]
+    admin = bool(user.is_authenticated and (user.is_staff or can_use_admin(user)))
+    return {
+        "settings": shared["settings"],
+        "menu": menu,
+        "footer_links": shared["footer_links"],
+        "search_url": shared["search_url"],
+        "admin": admin,
+        "site_key": site_pk,
+        # the navigation's HTML differs only by the items shown and the current one
+        "nav_key": f"{site_pk}:{'-'.join(item['url'] for item in menu)}:{current}:{request.path == '/'}",
+    }

@@ -2,13 +2,26 @@
 
 import logging
 
-from django.db import DatabaseError
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.utils import timezone
 from wagtail import hooks
 
-from learning_records import events
+from learning_records import events, statements
 from learning_records.validation import StatementError
 
 logger = logging.getLogger(__name__)
+
+
+# The day's `viewed` statement of an agent and a page is known to be stored: later views that day skip the
+# look-up. The key holds the day (the statement's name-based id), so it can never hide the next day's view;
+# its lifetime only lets the cache forget it.
+VIEWED_MARKER_SECONDS = 26 * 3600
+
+
+def viewed_marker(user, page):
+    day = statements.paris_day(timezone.now())
+    return f"passinnov:viewed:{statements.viewed_statement_id(user.xapi_account_name, page.xapi_activity_id, day)}"
 
 
 def records_views(page):
@@ -35,11 +48,17 @@ def record_page_view(serve_page):
     def serve_and_record(page, request, serve_args, serve_kwargs):
         response = serve_page(page, request, serve_args, serve_kwargs)
         if should_record(page, request, response):
+            page = page.specific
+            marker = viewed_marker(request.user, page)
+            if cache.get(marker):
+                return response  # recorded today already: no query
             try:
-                events.viewed(request.user, page.specific)
+                events.viewed(request.user, page)
             except (StatementError, DatabaseError):
                 # The learning record must never keep an agent from reading a page; the failure is logged.
                 logger.exception("could not record the view of page %s by user %s", page.pk, request.user.pk)
+            else:
+                transaction.on_commit(lambda: cache.set(marker, True, VIEWED_MARKER_SECONDS))
         return response
 
     return serve_and_record

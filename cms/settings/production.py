@@ -16,6 +16,11 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS doit être défini en production.")
 PASSINNOV_DEMO = env_bool("PASSINNOV_DEMO", False)
 
+# Shared fragments (core/fragments.py) need the generations every gunicorn worker reads: Redis. With the
+# local-memory cache each process would keep its own, so fragments are only cached when the operator says the
+# site runs in one process (PASSINNOV_FRAGMENT_CACHE=true).
+PASSINNOV_FRAGMENT_CACHE = env_bool("PASSINNOV_FRAGMENT_CACHE", bool(os.environ.get("REDIS_URL")))
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

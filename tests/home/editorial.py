@@ -1,5 +1,6 @@
 """Helpers shared by the editorial tests: build pages quickly, count queries of a page view."""
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -25,6 +26,14 @@ def add_fiche(title, *, index=None, theme=None, minutes=30, low=3, high=12, tags
     if live:
         fiche.save_revision().publish()
     return fiche
+
+
+def cold_and_warm_queries(client, url):
+    """Queries of `url` with the shared fragments to build (empty cache), then with them built (the first
+    request fills what each process keeps for good: content types, locales)."""
+    client.get(url)
+    cache.clear()
+    return count_queries(client, url), count_queries(client, url)
 
 
 def count_queries(client, url):

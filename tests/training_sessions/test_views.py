@@ -312,9 +312,11 @@ def test_the_module_page_lists_its_sessions_and_shows_its_rating(
     client.get(entry.url)
     with django_assert_max_num_queries(60) as few:
         client.get(entry.url)
+    budget = len(few.captured_queries)
     for _ in range(5):
         helpers.make_session(entry, days=4, facilitators=[(animateur, "lead", internal)])
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get(entry.url)  # the sessions changed: the first request rebuilds the cached fragments
+    with django_assert_max_num_queries(budget):
         client.get(entry.url)
 
 
