@@ -8,6 +8,7 @@ obstacle. The agent's statements are removed by the erasure itself (listed for t
 their statement ids.
 """
 
+from core import fragments
 from practices.models import Declaration, FollowUp, Moderation, Sharing
 
 
@@ -70,4 +71,5 @@ def erase(user):
         statement_id=None,
     )
     follow_ups = FollowUp.objects.filter(user=user).update(other_obstacle="", statement_id=None)
+    fragments.bump(fragments.PRACTICES)  # an update sends no signal: the fiches must stop showing the accounts
     return declarations, follow_ups

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core import dates
+from core import dates, fragments
 from core.reminders import FAILED, SENT, send_once
 from core.sorting import french_order
 from core.transactions import after_commit
@@ -321,13 +321,30 @@ def qualifying_user_ids(min_uses, min_fiches):
 
 
 def fiche_summary(fiche, user, page_number=1):
-    """What the fiche's page shows about its use (three queries whatever the number of declarations).
+    """What the fiche's page shows about its use: one query for the agent's own count; the figures and the
+    published accounts (the same for everyone) are cached until a declaration, an account or a page changes
+    (core.fragments), three queries to rebuild whatever the number of declarations.
 
     `user` may be anonymous (an editor's preview is rendered for an anonymous request): nothing is theirs."""
+    page_number = str(page_number or 1)
+    if page_number.isdigit() and len(page_number) <= 4:
+        shared = fragments.cached(
+            "fiche-practices",
+            (fragments.PRACTICES, fragments.ACCOUNTS, fragments.PAGES),
+            [fiche.pk, page_number],
+            lambda: _fiche_practices(fiche, page_number),
+        )
+    else:
+        shared = _fiche_practices(fiche, page_number)
+    mine = Declaration.objects.filter(fiche=fiche, user_id=user.pk).count() if user.is_authenticated else 0
+    return {"fiche": fiche, "figures": shared["figures"] | {"mine": mine}} | {
+        key: shared[key] for key in ("accounts", "page_obj")
+    }
+
+
+def _fiche_practices(fiche, page_number):
     figures = Declaration.objects.filter(fiche=fiche).aggregate(
-        uses=Count("pk"),
-        directorates=Count("user__directorate", distinct=True),
-        mine=Count("pk", filter=Q(user_id=user.pk if user.is_authenticated else None)),
+        uses=Count("pk"), directorates=Count("user__directorate", distinct=True)
     )
     accounts = (
         Declaration.objects.published()
@@ -335,8 +352,12 @@ def fiche_summary(fiche, user, page_number=1):
         .select_related("user__directorate")
         .order_by("-published_at", "-pk")
     )
-    page = Paginator(accounts, ACCOUNTS_PER_PAGE).get_page(page_number)
-    return {"fiche": fiche, "figures": figures, "accounts": page.object_list, "page_obj": page}
+    paginator = Paginator(accounts, ACCOUNTS_PER_PAGE)
+    found = paginator.get_page(page_number)
+    # what is cached holds the page's rows and the count, never the query (pickling it would read every row)
+    page = Paginator(range(paginator.count), ACCOUNTS_PER_PAGE).get_page(found.number)
+    page.object_list = list(found.object_list)
+    return {"figures": figures, "accounts": page.object_list, "page_obj": page}
 
 
 def declarations_of(user):

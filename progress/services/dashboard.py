@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import roles
-from core import dates
+from core import dates, fragments
 from core.sorting import french_order
 from fiches.models import FichePage
 from parcours.models import ModulePage
@@ -131,11 +131,7 @@ def choose_modules(user, module_ids):
 def build(user, now=None):
 
     now = now or timezone.now()
-    modules = list(
-        ModulePage.objects.live()
-        .order_by("-is_entry_module", "path")
-        .only("id", "title", "url_path", "path", "depth", "summary", "duration_minutes", "is_entry_module")
-    )
+    modules = fragments.cached("path-modules", (fragments.PAGES,), [], _path_modules)
     entry = next((m for m in modules if m.is_entry_module), None)
     progress = {p.module_id: p for p in Progress.objects.filter(user=user)}
     chosen_ids = set(PathChoice.objects.filter(user=user).values_list("module_id", flat=True))
@@ -189,13 +185,9 @@ def build(user, now=None):
     )
     completed_modules = [s.module for s in steps if s.status == Progress.Status.COMPLETED]
     related_ids = [s.module.pk for s in steps]
-    fiches = list(
-        FichePage.objects.live()
-        .filter(related_module_id__in=related_ids)
-        .select_related("related_module")
-        .order_by("related_module_id", french_order("title"))[:RELATED_LIMIT]
+    fiches, videos = fragments.cached(
+        "path-related", (fragments.PAGES,), sorted(related_ids), lambda: _related_pages(related_ids)
     )
-    videos = _related_videos(related_ids)
     dashboard = Dashboard(
         modules=modules,
         entry=entry,
@@ -244,6 +236,26 @@ def badges_to_earn(user, modules, progress, awards):
         if missing:  # a rule that holds is awarded by the receivers; nothing to say here
             result.append(BadgeToEarn(badge=badge, missing=missing))
     return result
+
+
+def _path_modules():
+    """The live modules, the entry module first: the same for every agent, cached until a page changes."""
+    return list(
+        ModulePage.objects.live()
+        .order_by("-is_entry_module", "path")
+        .only("id", "title", "url_path", "path", "depth", "summary", "duration_minutes", "is_entry_module")
+    )
+
+
+def _related_pages(module_ids):
+    """(fiches, videos) of these modules: the same for every agent with these modules, cached (core.fragments)."""
+    fiches = list(
+        FichePage.objects.live()
+        .filter(related_module_id__in=module_ids)
+        .select_related("related_module")
+        .order_by("related_module_id", french_order("title"))[:RELATED_LIMIT]
+    )
+    return fiches, _related_videos(module_ids)
 
 
 def _related_videos(module_ids):

@@ -197,3 +197,31 @@ def test_a_value_is_built_once_until_its_data_changes():
     assert fragments.cached("test", (fragments.PAGES,), ["a"], build) == 1
     fragments.bump(fragments.PAGES)
     assert fragments.cached("test", (fragments.PAGES,), ["a"], build) == 3
+
+
+def test_a_declared_use_a_published_account_and_an_erasure_show_at_once_on_the_fiche(client, demo_user):
+    from practices import services as practices
+    from practices.models import Sharing
+    from progress.services import personal_data
+    from tests.practices import helpers as practice_helpers
+
+    fiche = practice_helpers.fiche()
+    reader = practice_helpers.make_agent()
+    client.force_login(reader)
+    before = html_of(client, fiche.url)
+    uses = int(re.search(r"Utilisée (\d+) fois", before).group(1)) if "Utilisée" in before else 0
+
+    author = practice_helpers.make_agent()
+    declaration = practice_helpers.declare(
+        author, fiche, account="Un récit qui restera en cache ?", sharing=Sharing.NAMED
+    )
+    html = html_of(client, fiche.url)
+    assert f"Utilisée {uses + 1} fois" in html and "Un récit qui restera en cache ?" not in html  # not moderated
+
+    practices.publish(declaration, demo_user("moderateur"))
+    assert "Un récit qui restera en cache ?" in html_of(client, fiche.url)
+
+    erasure, _created = personal_data.request_erasure(author)
+    personal_data.process(erasure)
+    html = html_of(client, fiche.url)
+    assert "Un récit qui restera en cache ?" not in html and author.email not in html
