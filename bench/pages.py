@@ -236,10 +236,10 @@ def grow(factor, new_fiches, statements):
     from xapi_paging import fill
 
     from accounts.models import User
+    from core.demo import publish_child
     from core.models import Theme
     from fiches.demo import FICHES
     from fiches.models import FicheIndexPage, FichePage
-    from home.demo import publish_child
     from learning_records import events
     from parcours.models import ModulePage
     from training_sessions.models import Registration, Session

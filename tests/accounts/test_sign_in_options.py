@@ -176,6 +176,10 @@ def test_admin_users_list_runs_a_bounded_number_of_queries(
     client.get("/admin/users/")
     with django_assert_max_num_queries(40) as few:
         assert client.get("/admin/users/").status_code == 200
+    budget = len(few.captured_queries)
     add_agents(2, 15)
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get(
+        "/admin/users/"
+    )  # the data changed: the first request rebuilds the cached fragments, roles and permissions
+    with django_assert_max_num_queries(budget):
         assert client.get("/admin/users/").status_code == 200

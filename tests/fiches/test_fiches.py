@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from core.models import Theme
 from fiches.models import FICHES_PER_PAGE, FicheIndexPage, FichePage
-from tests.home.editorial import add_fiche, count_queries
+from tests.home.editorial import add_fiche, cold_and_warm_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -98,14 +98,14 @@ def test_bad_filter_values_answer_cleanly(agent_client, index, query):
 
 def test_listing_queries_do_not_grow_with_fiches(agent_client, index):
     url = index.url + "?theme=creativite&duration=short&group_size=6"
-    before = count_queries(agent_client, url)
-    unfiltered_before = count_queries(agent_client, index.url)
+    before = cold_and_warm_queries(agent_client, url)
+    unfiltered_before = cold_and_warm_queries(agent_client, index.url)
     theme = Theme.objects.get(slug="creativite")
     for number in range(20):
         add_fiche(f"Fiche supplémentaire {number}", theme=theme, minutes=15, tags=[f"tag-{number}", "extra"])
-    assert count_queries(agent_client, url) == before
-    assert count_queries(agent_client, index.url) == unfiltered_before
-    assert before <= 25
+    assert cold_and_warm_queries(agent_client, url) == before
+    assert cold_and_warm_queries(agent_client, index.url) == unfiltered_before
+    assert before[0] <= 25
 
 
 def test_fiche_page_is_printable(agent_client):

@@ -201,9 +201,11 @@ def test_the_queue_query_count_does_not_grow(client_for, newcomer, fiche, django
     client.get(QUEUE)
     with CaptureQueriesContext(connection) as first:
         client.get(QUEUE)
+    budget = len(first)
     for number in range(15):
         share(helpers.make_agent(), fiche, f"Récit {number}", sharing=Sharing.NAMED)
-    with django_assert_max_num_queries(len(first)):
+    client.get(QUEUE)  # the data changed: the first request rebuilds the cached fragments, roles and permissions
+    with django_assert_max_num_queries(budget):
         assert client.get(QUEUE).status_code == 200
 
 
