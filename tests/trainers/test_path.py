@@ -374,6 +374,9 @@ def test_the_new_pages_cost_the_same_whatever_the_number_of_requests_and_session
         helpers.attended(agent, entry, days=-40)
         TrainerProfile.objects.create(user=agent)
         services.ask(agent, helpers.make_session(entry, days=20), "Bonjour")
+    for u, links in urls.items():  # the data changed: the first requests rebuild the cached fragments
+        for url in links:
+            count_queries(client_for(u), url)
     after = {(u, url): count_queries(client_for(u), url) for u, links in urls.items() for url in links}
     assert after == before
 

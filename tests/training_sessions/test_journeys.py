@@ -264,5 +264,7 @@ def test_paginated_lists_run_a_bounded_number_of_queries(
     for i in range(25):
         helpers.make_session(entry, days=90 + i, facilitators=[(animateur, "lead", internal)])
         helpers.make_session(entry, days=-90 - i, facilitators=[(animateur, "lead", internal)])
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    budget = len(few.captured_queries)
+    client.get(url)  # the data changed: the first request rebuilds the cached fragments
+    with django_assert_max_num_queries(budget):
         assert client.get(url).status_code == 200
