@@ -48,7 +48,7 @@ test: install-dev var
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: install-dev
-	$(MANAGE) check
+	$(MANAGE) check --database default
 	DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-only-$$(date +%s)-a-long-random-looking-value-for-the-check ALLOWED_HOSTS=passinnov.example.gouv.fr PASSINNOV_BASE_URL=https://passinnov.example.gouv.fr $(MANAGE) check --deploy --fail-level WARNING
 
 migrations-check: install-dev

@@ -8,6 +8,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -88,12 +89,24 @@ class FichePageTag(TaggedItemBase):
         verbose_name_plural = _("fiche tags")
 
 
+class FichePageForm(WagtailAdminPageForm):
+    """A new fiche starts with one empty step to fill, rather than an empty list already in error."""
+
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk is None and not instance.steps:
+            step = instance.steps.stream_block.child_blocks["step"]
+            instance.steps = [("step", step.get_default())]
+        super().__init__(*args, **kwargs)
+
+
 class FichePage(XapiActivityMixin, Page):
     """A practice sheet: a method agents reuse on their own in their teams."""
 
     XAPI_KIND = "fiche"
     XAPI_ACTIVITY_TYPE = vocabulary.TYPE_DOCUMENT
     XAPI_RECORD_VIEWS = True  # learning_records.wagtail_hooks records `viewed` once per agent and day
+    base_form_class = FichePageForm
 
     theme = models.ForeignKey(
         "core.Theme", verbose_name=_("theme"), null=True, blank=True, on_delete=models.SET_NULL, related_name="fiches"

@@ -7,10 +7,11 @@ from wagtail.models import Collection, Locale, Page, Site
 from core.models import SiteSettings
 from home.editorial import ensure_editorial_workflow
 from home.models import HomePage, StandardPage
+from home.sites import sync_default_site
 
 HOME_INTRO = (
     "<p>Le PassInnov est un parcours à la carte de découverte de l'innovation, fait de modules courts "
-    "(1h30) et pratiques. Le premier module, consacré à l'intelligence collective, est le point d'entrée "
+    "(1\u00a0h\u00a030) et pratiques. Le premier module, consacré à l'intelligence collective, est le point d'entrée "
     "unique et obligatoire ; vous choisissez ensuite librement les suivants.</p>"
 )
 
@@ -147,6 +148,7 @@ def get_or_create_home():
         site.root_page = home
         site.site_name = "PassInnov"
         site.save()
+    sync_default_site()
     return home
 
 

@@ -1,10 +1,18 @@
-"""Site-wide search over the editorial content agents look for: modules, fiches, videos, testimonials."""
+"""Site-wide search over the editorial content agents look for: modules, fiches, videos, testimonials.
 
+Full-text first (French stemming on PostgreSQL: « fiche » finds « fiches »), then the pages whose title words
+start with what was typed (« brainstorm » finds « Brainstorming cadré »), which full text misses. When nothing
+matches, `suggestions` offers a close spelling taken from the titles and the programme's modules.
+"""
+
+import difflib
 import re
 
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
+
+from core.sorting import french_order
 
 MAX_QUERY_LENGTH = 200
 
@@ -24,11 +32,36 @@ def normalise_query(query):
 
 
 def search_pages(query):
-    """A lazy, paginable result set of live pages of the searchable types, best match first."""
+    """Live pages of the searchable types, best full-text match first, then title prefix matches (a list)."""
     terms = normalise_query(query)
     if not terms:
-        return Page.objects.none()
-    return Page.objects.live().type(*searchable_models()).search(terms, operator="or")
+        return []
+    pages = Page.objects.live().type(*searchable_models())
+    found = list(pages.search(terms, operator="or"))
+    seen = {page.pk for page in found}
+    for page in pages.autocomplete(terms, operator="or"):
+        if page.pk not in seen:
+            seen.add(page.pk)
+            found.append(page)
+    return found
+
+
+def suggestions(query):
+    """What to offer when nothing matched: {"spelling": a query made of close title words, or None, "modules"}."""
+    from parcours.models import ModulePage
+
+    titles = Page.objects.live().type(*searchable_models()).values_list("title", flat=True)
+    vocabulary = {word.casefold() for title in titles for word in re.findall(r"\w{3,}", title)}
+    words = normalise_query(query).casefold().split()
+    corrected = []
+    for word in words:
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        corrected.append(close[0] if close and word not in vocabulary else word)
+    spelling = " ".join(corrected) if corrected != words else None
+    modules = list(
+        ModulePage.objects.live().order_by("-is_entry_module", french_order("title")).only("id", "title", "url_path")
+    )
+    return {"spelling": spelling, "modules": modules}
 
 
 def describe(pages):

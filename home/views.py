@@ -4,7 +4,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from home.search import MAX_QUERY_LENGTH, describe, search_pages
+from home.search import MAX_QUERY_LENGTH, describe, search_pages, suggestions
 
 RESULTS_PER_PAGE = 10
 
@@ -15,6 +15,7 @@ def search(request):
     error = None
     page_obj = None
     results = []
+    suggested = None
     if len(query) > MAX_QUERY_LENGTH:
         error = _("Your search is too long: %(max)s characters at most.") % {"max": MAX_QUERY_LENGTH}
     elif query:
@@ -26,6 +27,8 @@ def search(request):
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
         results = describe(page_obj.object_list)
+        if not paginator.count:
+            suggested = suggestions(query)
     return render(
         request,
         "home/search.html",
@@ -35,6 +38,7 @@ def search(request):
             "error": error,
             "page_obj": page_obj,
             "results": results,
+            "suggestions": suggested,
             "title": _("Search"),
         },
     )

@@ -10,7 +10,7 @@ from parcours.models import ModuleDocument, ModulePage, ParcoursPage
 PATH_INTRO = (
     "<p>Le PassInnov se suit à la carte. Le module <b>Intelligence collective</b> est le point d'entrée unique "
     "et obligatoire : une fois suivi, vous choisissez librement les autres modules, dans l'ordre qui vous "
-    "convient. Chaque module dure 1h30, en petit groupe, et se répète plusieurs fois dans l'année à Bercy et "
+    "convient. Chaque module dure 1\u00a0h\u00a030, en petit groupe, et se répète plusieurs fois dans l'année à Bercy et "
     "dans les sites en région.</p>"
 )
 
@@ -142,7 +142,7 @@ def run_sheet_document(title):
     document = Document.objects.filter(title=title).first()
     if document is None:
         text = (
-            f"{title}\n\nModule de 1h30, 8 à 16 participants, deux animateurs.\n\n"
+            f"{title}\n\nModule de 1\u00a0h\u00a030, 8 à 16 participants, deux animateurs.\n\n"
             "Matériel : post-it de deux couleurs, feutres, gommettes, un mur ou un tableau blanc, minuteur.\n\n"
             "0:00 Inclusion – 0:10 Apports – 0:30 Mise en pratique – 1:15 Retour d'expérience – 1:25 Clôture.\n"
         )

@@ -18,6 +18,27 @@ from core import typography  # noqa: E402  (plain Python: no Django settings nee
 IGNORE = [".venv/*", "var/*", "node_modules/*", "static_collected/*", "tests/*", "bench/*", "scripts/*"]
 
 
+# Fixes to the French of the packages PassInnov builds on (Wagtail's « workflow », « Status », « crées »,
+# wagtailmedia's untranslated dashboard line, django-dsfr's « (Optional) », gendered success messages...).
+# Written by hand, never by makemessages; it keeps the packages' plural formula (Wagtail's three forms), so that
+# Django merges it into their catalogue and it takes precedence there.
+OVERRIDES = BASE_DIR / "locale_overrides" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def package_msgids():
+    """Every msgid of the installed packages' French catalogues (to find overrides gone stale)."""
+    import django
+    import dsfr
+    import wagtail
+    import wagtailmedia
+
+    found = set()
+    for package in (wagtail, wagtailmedia, dsfr, django):
+        for path in Path(package.__file__).parent.glob("**/locale/fr/LC_MESSAGES/django.po"):
+            found |= {(e.msgctxt, e.msgid) for e in polib.pofile(str(path))}
+    return found
+
+
 def catalogues():
     return sorted(p for p in BASE_DIR.glob("**/locale/fr/LC_MESSAGES/django.po") if ".venv" not in p.parts)
 
@@ -50,7 +71,7 @@ def normalise_headers():
 
 def apply_typography():
     """French non-breaking spaces in every translation (core.typography)."""
-    for po_path in catalogues():
+    for po_path in [*catalogues(), OVERRIDES]:
         po = polib.pofile(str(po_path))
         changed = False
         for entry in po:
@@ -63,7 +84,7 @@ def apply_typography():
 
 
 def compile_all():
-    for po_path in catalogues():
+    for po_path in [*catalogues(), OVERRIDES]:
         polib.pofile(str(po_path)).save_as_mofile(str(po_path.with_suffix(".mo")))
 
 
@@ -91,7 +112,11 @@ def check():
                 path.write_bytes(before[path])
             else:
                 path.unlink()
-    for path in catalogues():
+    known = package_msgids()
+    for entry in polib.pofile(str(OVERRIDES)):
+        if (entry.msgctxt, entry.msgid) not in known and "missing from" not in entry.comment:
+            problems.append(f"{OVERRIDES.relative_to(BASE_DIR)}: no installed package has this msgid: {entry.msgid!r}")
+    for path in [*catalogues(), OVERRIDES]:
         po = polib.pofile(str(path))
         rel = path.relative_to(BASE_DIR)
         for entry in po.untranslated_entries():

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django.contrib.humanize",  # its French for the admin's « il y a 24 secondes » (Wagtail uses naturaltime)
     "django.contrib.messages",
     "django.contrib.staticfiles",
 ]
@@ -157,7 +158,9 @@ LANGUAGES = [("fr", _("French"))]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's templates, then the French of the packages we fix (Wagtail, wagtailmedia, django-dsfr): see
+# scripts/i18n.py. Both come before the packages' own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]

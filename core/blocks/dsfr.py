@@ -33,7 +33,9 @@ class HighlightBlock(blocks.StructBlock):
         icon = "pick"
         template = "core/blocks/highlight.html"
         description = _("A DSFR highlight (“mise en exergue”): one sentence set apart by a coloured bar.")
-        preview_value = {"text": "<p>Chaque module dure 1h30 : 20 minutes d'apports, 70 minutes de pratique.</p>"}
+        preview_value = {
+            "text": "<p>Chaque module dure 1\u00a0h\u00a030\u00a0: 20 minutes d'apports, 70 minutes de pratique.</p>"
+        }
 
 
 class AccordionItemBlock(blocks.StructBlock):

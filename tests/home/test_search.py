@@ -107,3 +107,25 @@ def test_french_stemming_on_postgresql(agent_client):
 def test_full_text_syntax_characters_are_harmless(agent_client, query):
     response = agent_client.get(SEARCH, {"q": query})
     assert response.status_code == 200
+
+
+def test_a_word_start_finds_the_longer_word(agent_client):
+    # Full text alone does not find « Brainstorming » from « brainstorm »: prefix matching does.
+    titles = result_titles(agent_client.get(SEARCH, {"q": "brainstorm"}))
+    assert "Brainstorming cadré" in titles
+    assert "Brainstorming cadré" in result_titles(agent_client.get(SEARCH, {"q": "Brainsto"}))
+
+
+def test_an_empty_result_suggests_a_spelling_and_the_modules(agent_client):
+    response = agent_client.get(SEARCH, {"q": "persnoa"})
+    assert result_titles(response) == []
+    html = response.content.decode()
+    assert response.context["suggestions"]["spelling"] == "persona"
+    assert 'href="/recherche/?q=persona"' in html
+    modules = response.context["suggestions"]["modules"]
+    assert modules and modules[0].is_entry_module
+    assert all(module.url in html for module in modules)
+    # Nothing close: no spelling, still the modules.
+    response = agent_client.get(SEARCH, {"q": "zzzzqx"})
+    assert response.context["suggestions"]["spelling"] is None
+    assert response.context["suggestions"]["modules"]
