@@ -25,6 +25,8 @@ def test_agent_signs_in_reaches_home_and_signs_out(page):
 def test_wrong_password_is_announced(page):
     sign_in(page, "agent", password="mauvais-mot-de-passe")
     assert "/connexion/" in page.url
-    assert "Identifiant ou mot de passe incorrect" in page.locator(".fr-alert--error").inner_text()
+    # The error summary of every refused form (focused), which repeats the form's own message.
+    assert "Identifiant ou mot de passe incorrect" in page.locator("#form-error-summary").inner_text()
+    assert page.title().startswith("Erreur")
     audit(page)
     assert csp_violations(page) == []
