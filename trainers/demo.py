@@ -27,11 +27,18 @@ from fiches.models import FichePage
 from parcours.models import ModulePage
 from pilotage.models import TrainerProfile
 from trainers import services
-from trainers.models import FacilitationKitPage, FacilitationRequest, KitMaterial, Promotion, SessionObservation
+from trainers.models import (
+    KIT_COLLECTION_NAME,
+    FacilitationKitPage,
+    FacilitationRequest,
+    KitMaterial,
+    Promotion,
+    SessionObservation,
+)
 from training_sessions.models import Facilitation, Session
 from training_sessions.services import record_hosting
 
-KIT_COLLECTION = "Kits d'animation (réservé aux animateurs)"
+KIT_COLLECTION = KIT_COLLECTION_NAME
 KIT_SLUG = "kit-d-animation"
 
 INTRODUCTION = (

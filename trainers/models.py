@@ -17,13 +17,16 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import CollectionViewRestriction, Orderable, Page
 from wagtail.utils.sendfile import sendfile
 
+from accounts.roles import DEFAULT_ROLE, ROLES
 from core.uploads import apply_upload_headers
 from pilotage.models import TrainerProfile
 from trainers.access import can_read_kits
 from trainers.blocks import RunSheetBlock
+
+KIT_COLLECTION_NAME = "Kits d'animation (réservé aux animateurs)"
 
 
 def run_sheet_minutes(sequences):
@@ -155,6 +158,13 @@ class FacilitationKitPage(RoutablePageMixin, Page):
         return apply_upload_headers(response, document.filename)
 
 
+def is_private_collection(collection):
+    """Whether Wagtail's own document URL keeps a collection's documents from agents: a restriction to groups
+    that leaves out the agents' group applies to it (set on it or on one of its ancestors)."""
+    restrictions = collection.get_view_restrictions().filter(restriction_type=CollectionViewRestriction.GROUPS)
+    return restrictions.exclude(groups__name=ROLES[DEFAULT_ROLE]).exists()
+
+
 class KitMaterial(Orderable):
     """A private document of a kit (slides, handouts to print…), downloaded only through the kit."""
 
@@ -172,6 +182,22 @@ class KitMaterial(Orderable):
 
     def __str__(self):
         return self.label or self.document.title
+
+    def clean(self):
+        super().clean()
+        # The kit serves its materials to its readers only, but every document also has Wagtail's own URL:
+        # a document outside a restricted collection would be downloadable there by any signed-in agent.
+        if self.document_id and not is_private_collection(self.document.collection):
+            raise ValidationError(
+                {
+                    "document": _(
+                        "This document is in the collection '%(collection)s', which every signed-in agent can "
+                        "read: move it to a collection restricted to facilitators (for example '%(kits)s') "
+                        "before attaching it to a kit."
+                    )
+                    % {"collection": self.document.collection.name, "kits": KIT_COLLECTION_NAME}
+                }
+            )
 
 
 # --- The internal-trainer path -------------------------------------------------------------------------------

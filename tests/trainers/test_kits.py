@@ -107,11 +107,13 @@ def test_the_module_page_links_its_kit_for_its_readers_only(client_for, kit, use
 
 def test_the_kit_page_costs_the_same_whatever_the_number_of_sequences(client_for, kit):
     client = client_for("animateur")
+    count_queries(client, kit.url)  # the first request builds the shared fragments (chrome, menus)
     before = count_queries(client, kit.url)
     raw = [{"type": b["type"], "value": b["value"]} for b in kit.sequences.raw_data]
     kit.sequences = raw + [{"type": b["type"], "value": dict(b["value"], duration_minutes=1)} for b in raw]
     kit.save(clean=False)
     assert len(kit.timeline()) == 2 * len(raw)
+    count_queries(client, kit.url)  # the changed page rebuilds what it caches once
     assert count_queries(client, kit.url) == before
 
 
@@ -178,3 +180,34 @@ def test_a_changed_duration_is_refused_in_french(kit):
     with pytest.raises(ValidationError) as error:
         kit.full_clean()
     assert "200 minutes au total" in error.value.message_dict["sequences"][0]
+
+
+def test_a_material_outside_a_restricted_collection_is_refused_in_french(kit):
+    """Wagtail's document URL serves a document by its collection's rules: a kit material in an open collection
+    would be downloadable by every signed-in agent, so the kit refuses it."""
+    from django.core.exceptions import ValidationError
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection
+
+    from trainers.models import KitMaterial
+
+    open_document = Document.objects.create(title="Diaporama", collection=Collection.get_first_root_node())
+    with pytest.raises(ValidationError) as error:
+        KitMaterial(kit=kit, document=open_document).full_clean()
+    assert "que tout agent connecté peut lire" in error.value.message_dict["document"][0]
+
+    private_document = kit.materials.select_related("document").first().document
+    KitMaterial(kit=kit, document=private_document).full_clean()  # the kits' restricted collection: accepted
+
+
+def test_an_editor_cannot_attach_an_open_document_to_a_kit(client_for, kit):
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection
+
+    open_document = Document.objects.create(title="Diaporama", collection=Collection.get_first_root_node())
+    module = ModulePage.objects.get(slug="creativite")
+    data = kit_form("Kit créativité", [30, 45, 15])
+    data.update(nested_form_data({"materials": inline_formset([{"document": open_document.pk, "label": ""}])}))
+    response = client_for("redacteur").post(f"/admin/pages/add/trainers/facilitationkitpage/{module.pk}/", data)
+    assert response.status_code == 200
+    assert not FacilitationKitPage.objects.child_of(module).exists()
