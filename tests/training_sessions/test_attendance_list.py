@@ -128,8 +128,10 @@ def test_my_facilitations_with_flags_run_a_bounded_number_of_queries(
     client.get("/sessions/animation/")
     with django_assert_max_num_queries(25) as few:
         client.get("/sessions/animation/")
+    allowed = len(few.captured_queries)  # read now: every request clears the connection's query log
     for i in range(10):
         session = helpers.make_session(entry, days=-20 - i, facilitators=[(animateur, "lead", internal)])
         Registration.objects.create(session=session, user=helpers.make_agent(), status="registered")
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get("/sessions/animation/")  # the new sessions: the first request rebuilds the shared fragments
+    with django_assert_max_num_queries(allowed):
         client.get("/sessions/animation/")
