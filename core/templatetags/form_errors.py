@@ -8,6 +8,7 @@ content, listing each error with a link to its field; `static/js/form-errors.js`
 
 from django import template
 from django.forms import BaseForm, BaseFormSet
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -16,6 +17,12 @@ register = template.Library()
 def _forms_with_errors(context):
     found, seen = [], set()
     for value in context.flatten().values():
+        if isinstance(value, LazyObject):  # true from the wrapper's own class: nothing evaluated
+            # A lazy value nothing has read yet holds no form: reading it here would run the queries a page
+            # defers to the cached fragments that use it (home.models.HomePage.get_context).
+            if value._wrapped is empty:
+                continue
+            value = value._wrapped
         candidates = value.forms if isinstance(value, BaseFormSet) else [value]
         for form in candidates:
             if isinstance(form, BaseForm) and form.is_bound and form.errors and id(form) not in seen:

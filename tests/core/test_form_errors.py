@@ -53,3 +53,25 @@ def test_the_mobile_search_dialog_has_a_name(agent_client):
     labelled_by = re.search(r'aria-labelledby="([^"]+)"', dialog)
     assert labelled_by is not None
     assert f'id="{labelled_by.group(1)}"' in html
+
+
+def test_the_error_scan_reads_no_lazy_value_of_the_page():
+    """Pages give their cached fragments lazy values (home.models.HomePage.get_context): looking for forms in
+    error must not read them, or every request would run the queries the fragments save. A lazy form already
+    read still counts."""
+    from django import forms
+    from django.template import Context, Template
+    from django.utils.functional import SimpleLazyObject
+
+    class NameForm(forms.Form):
+        name = forms.CharField()
+
+    read = []
+    unread = SimpleLazyObject(lambda: read.append("read") or ["value"])
+    refused = SimpleLazyObject(lambda: NameForm({"name": ""}))
+    template = Template("{% load form_errors %}[{% form_error_title_prefix %}]")
+    assert template.render(Context({"latest": unread, "form": refused})) == "[]"
+    assert read == []
+    assert refused.errors  # read by the page: now it counts
+    assert template.render(Context({"latest": unread, "form": refused})) == "[Erreur\u00a0: ]"
+    assert read == []
