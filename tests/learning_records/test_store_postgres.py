@@ -5,7 +5,7 @@ import threading
 import uuid
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 from learning_records import query as queries
 from learning_records.models import Statement
@@ -59,3 +59,26 @@ def test_concurrent_writers_get_unique_stored_in_commit_order():
 def test_every_filter_is_served_by_an_index(params):
     save_statements([make_statement()])
     assert_served_by_an_index(queries.filtered(queries.parse_query(params))[: queries.DEFAULT_LIMIT])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_large_statements_are_compressed_with_lz4():
+    """A statement above the TOAST threshold has its exact text and its jsonb compressed with lz4 (faster to
+    write than pglz), and reads back unchanged."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        if not cursor.fetchone()[0]:
+            pytest.skip("this PostgreSQL is built without lz4")
+    response = "un texte qui se répète " * 400
+    row = save_statements([make_statement(result={"response": response})])[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_column_compression(data), pg_column_compression(exact) FROM {Statement._meta.db_table} "
+            "WHERE id = %s",
+            [row.pk],
+        )
+        assert cursor.fetchone() == ("lz4", "lz4")
+    stored = Statement.objects.get(pk=row.pk)
+    assert stored.data["result"]["response"] == response
+    assert json.loads(stored.exact)["result"]["response"] == response
