@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from learning_records import query as queries
-from learning_records.models import Statement
+from learning_records.models import Statement, StatementIndexEntry
 from learning_records.store import save_statements
 
 from .helpers import assert_served_by_an_index, make_statement
@@ -82,3 +82,14 @@ def test_large_statements_are_compressed_with_lz4():
     stored = Statement.objects.get(pk=row.pk)
     assert stored.data["result"]["response"] == response
     assert json.loads(stored.exact)["result"]["response"] == response
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_index_rows_of_a_statement_are_found_through_an_index():
+    """Deleting or reading a statement's filter-index rows (erasure, cascades) uses the unique (statement, key)
+    index: the column has no btree of its own."""
+    row = save_statements([make_statement()])[0]
+    entries = StatementIndexEntry.objects.filter(statement_id=row.pk)
+    assert entries.count() > 0
+    assert_served_by_an_index(entries)
