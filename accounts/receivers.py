@@ -2,7 +2,9 @@
 `accounts.roles.role_names` and `accounts.backends.CachedPermissionsMixin` keep in the shared cache.
 
 A membership or a permission added or removed (user ↔ group, group ↔ permission, user ↔ permission), a group
-or a permission saved or deleted, an account saved (active, superuser) or deleted: one bump each.
+or a permission saved or deleted, an account saved (active, superuser, name, directorate, work site) or deleted:
+one bump each. A sign-in, which saves only the account's `last_login` (shown by no fragment), bumps nothing:
+otherwise every sign-in would rebuild every fragment that shows accounts.
 """
 
 from django.contrib.auth import get_user_model
@@ -11,8 +13,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from core import fragments
 
+SIGN_IN_FIELDS = frozenset({"last_login"})
+
 
 def accounts_changed(sender, **kwargs):
+    if kwargs.get("update_fields") == SIGN_IN_FIELDS:
+        return
     if kwargs.get("action", "post_").startswith("post_"):
         fragments.bump(fragments.ACCOUNTS)
 

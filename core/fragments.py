@@ -3,7 +3,8 @@
 Invariant: a cached fragment is never served after a change of what it shows. Every fragment is stored under a
 key that holds the current *generation* of each kind of data it shows (`PAGES`: pages, site settings,
 snippets, images and documents; `SESSIONS`: training sessions, registrations, evaluations; `ACCOUNTS`: roles
-and permissions of the accounts, read on every request; `PRACTICES`: declared uses); every change of
+and permissions of the accounts, read on every request; `PRACTICES`: declared uses; `FOLLOW_UPS`: answers to
+the follow-up question; `TRAINERS`: the internal trainers' path); every change of
 such data replaces that generation with a new random token (`bump`, one cache write per event, sent by the
 signal receivers of the app that owns the data). A request reads the generations once (one cache read), so
 the next request after a change builds new keys and never finds the old fragments, which just age out of the
@@ -36,7 +37,9 @@ PAGES = "pages"
 SESSIONS = "sessions"
 ACCOUNTS = "accounts"  # who holds which role and permission, accounts' names (accounts.receivers)
 PRACTICES = "practices"  # declared uses of the fiches and their shared accounts (practices.receivers)
-KINDS = (PAGES, SESSIONS, ACCOUNTS, PRACTICES)
+FOLLOW_UPS = "follow_ups"  # answers to the follow-up question and their obstacles (practices.receivers)
+TRAINERS = "trainers"  # internal trainers' profiles and status (pilotage.receivers)
+KINDS = (PAGES, SESSIONS, ACCOUNTS, PRACTICES, FOLLOW_UPS, TRAINERS)
 
 FRAGMENT_TIMEOUT = 7 * 24 * 3600  # seconds: only to forget unused fragments, never to refresh one
 _GENERATION_KEY = "passinnov:generation:{}"

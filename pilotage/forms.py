@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from core import fragments
 from core.forms import BoundedDateField
 from core.models import Location
 from core.sorting import french_order
@@ -28,6 +29,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def filter_choices():
+    """([(pk, title)] of the live modules, [(pk, name)] of the sites): kept until pages or sites change."""
+
+    def build():
+        modules = ModulePage.objects.live().order_by(french_order("title")).values_list("pk", "title")
+        sites = Location.objects.order_by(french_order("name")).values_list("pk", "name")
+        return list(modules), list(sites)
+
+    return fragments.cached("pilotage-filter-choices", (fragments.PAGES,), [], build)
+
+
 class FilterForm(DsfrBaseForm):
     """Period, module and site. Invalid values are reported in French and the defaults apply instead."""
 
@@ -39,12 +51,9 @@ class FilterForm(DsfrBaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
 
-        self.fields["module"].choices = [("", _("All modules"))] + list(
-            ModulePage.objects.live().order_by(french_order("title")).values_list("pk", "title")
-        )
-        self.fields["site"].choices = [("", _("All sites"))] + list(
-            Location.objects.order_by(french_order("name")).values_list("pk", "name")
-        )
+        modules, sites = filter_choices()
+        self.fields["module"].choices = [("", _("All modules")), *modules]
+        self.fields["site"].choices = [("", _("All sites")), *sites]
         self._bound_fields_cache.clear()
 
     def clean(self):

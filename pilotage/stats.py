@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,7 +111,8 @@ class Dashboard:
     # --- Activity ----------------------------------------------------------------------------------------
 
     def overview(self):
-
+        """The activity's figures, and `next_start`: the start of the next planned session of the filters, the
+        next instant a figure changes by time alone (that session is held from then on), None if none will."""
         now = self.now
         scheduled = Q(status=Session.Status.SCHEDULED)
         sessions = self.filters.all_sessions().aggregate(
@@ -119,6 +120,7 @@ class Dashboard:
             planned=Count("pk", filter=scheduled & Q(start__gt=now)),
             cancelled=Count("pk", filter=Q(status=Session.Status.CANCELLED)),
             capacity_planned=Sum("capacity", filter=scheduled & Q(start__gt=now)),
+            next_start=Min("start", filter=scheduled & Q(start__gt=now)),
         )
         registered = Q(status=Registration.Status.REGISTERED)
         held = Q(session__start__lte=now)
@@ -311,6 +313,12 @@ class Dashboard:
 
 
 FORECAST_QUARTERS = 4  # the pace is the trend of the internal share over the last quarters that started
+
+
+def current_quarter(today=None):
+    """The first day of the quarter of `today` (the forecast reads the quarters started by then)."""
+    today = today or timezone.localdate()
+    return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
 
 
 def quarter_label(start):

@@ -1,4 +1,5 @@
-"""Thin views: figures come from pilotage.stats, files from pilotage.exports, rules from pilotage.services."""
+"""Thin views: figures come from pilotage.stats (cached by pilotage.figures), files from pilotage.exports, rules
+from pilotage.services."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -10,12 +11,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from pilotage import charts, exports, services
+from pilotage import exports, figures, services
 from pilotage.access import ALL, can_manage_trainers, can_see_trainer, dashboard_scope
 from pilotage.forms import FilterForm, NominationForm, TrainerStatusForm, find_agents
 from pilotage.models import TrainerProfile
-from pilotage.practice_stats import PracticeFigures
-from pilotage.stats import RATINGS, Dashboard
 
 
 def scoped_filters(request):
@@ -30,69 +29,20 @@ def scoped_filters(request):
 @require_safe
 def dashboard(request):
     scope, form, filters = scoped_filters(request)
-    board = Dashboard(filters)
-    overview = board.overview()
-    directorates = board.participants_by_directorate()
-    satisfaction = board.satisfaction()
-    mix = board.facilitation_mix()
     context = {
         "title": _("Training dashboard"),
         "form": form,
         "filters": filters,
         "scope": scope,
-        "overview": overview,
-        "directorates": directorates,
-        "directorates_chart": charts.horizontal_bars(directorates, "attendances"),
-        "sites": board.participants_by_site(),
-        "satisfaction": satisfaction,
-        "distribution_chart": charts.distribution(satisfaction["distribution"]),
-        "by_module": board.satisfaction_by_module(),
-        "by_session": board.satisfaction_by_session(),
-        "by_site": board.satisfaction_by_site(),
-        "by_facilitator": board.satisfaction_by_facilitator(),
-        "mix": mix,
-        "mix_chart": charts.stacked_columns(mix),
-        "pipeline": board.trainer_pipeline() if scope == ALL else None,
-        "forecast": board.internal_forecast(mix) if scope == ALL else None,
+        "figures": figures.rendered(request, scope, filters),
         "own_profile": TrainerProfile.objects.filter(user=request.user).first() if scope != ALL else None,
-        "ratings": RATINGS,
         "export_kinds": {
             kind: label for kind, label in exports.KINDS.items() if scope == ALL or kind not in exports.PROGRAMME_KINDS
         },
         "query_string": filters.query_string(),
     }
-    if scope == ALL:  # practices are not tied to sessions: no facilitator's "own" figures
-        context["practices"] = practices_context(PracticeFigures(filters))
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "pilotage/dashboard.html", context, status=status)
-
-
-def practices_context(figures):
-    """« Diffusion des pratiques »: figures, charts beside their tables."""
-    by_fiche = figures.by_fiche()
-    by_directorate = figures.by_directorate()
-    by_month = figures.by_month()
-    follow_up = figures.follow_up()
-    obstacles = figures.obstacles(follow_up["total"]["answers"])
-    return {
-        "overview": figures.overview(),
-        "by_fiche": by_fiche,
-        "by_fiche_chart": charts.horizontal_bars(
-            by_fiche[: charts.TOP_BARS], "uses", label_width=charts.WIDE_LABEL_WIDTH
-        ),
-        "by_module": figures.by_module(),
-        "by_directorate": by_directorate,
-        "by_directorate_chart": charts.horizontal_bars(by_directorate, "uses"),
-        "by_month": by_month,
-        "by_month_chart": charts.stacked_columns(
-            [{"label": f"{row['month']:%m/%Y}", "bar": row["uses"], "total": row["uses"]} for row in by_month],
-            keys=("bar",),
-        ),
-        "outside_training": figures.outside_training(),
-        "follow_up": follow_up,
-        "obstacles": obstacles,
-        "obstacles_chart": charts.horizontal_bars(obstacles, "count", label_width=charts.WIDE_LABEL_WIDTH),
-    }
 
 
 @require_safe

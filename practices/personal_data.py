@@ -71,5 +71,6 @@ def erase(user):
         statement_id=None,
     )
     follow_ups = FollowUp.objects.filter(user=user).update(other_obstacle="", statement_id=None)
-    fragments.bump(fragments.PRACTICES)  # an update sends no signal: the fiches must stop showing the accounts
+    # Updates send no signal: the fiches must stop showing the accounts, the follow-ups their free text.
+    fragments.bump(fragments.PRACTICES, fragments.FOLLOW_UPS)
     return declarations, follow_ups

@@ -33,6 +33,7 @@ def test_overview(data):
     assert (figures["present"], figures["absent"], figures["unmarked"]) == (6, 2, 1)
     assert figures["attendance_rate"] == 75.0  # 6 / (6 + 2)
     assert figures["participants"] == 5  # a1, a2, a4, a5, a6
+    assert figures["next_start"] == data.sessions["S4"].start  # the next instant a figure changes by time alone
 
 
 def test_overview_filtered_by_site_and_module(data):
@@ -41,6 +42,7 @@ def test_overview_filtered_by_site_and_module(data):
     assert (north["registrations"], north["present"], north["absent"], north["waiting"]) == (6, 4, 2, 1)
     assert north["attendance_rate"] == pytest.approx(66.7)
     assert north["waiting_pressure"] is None  # no planned session: no pressure to compute
+    assert north["next_start"] is None  # nothing will change with time alone
 
     module_b = board(data, module_id=data.modules[1].pk).overview()
     assert (module_b["held"], module_b["planned"], module_b["registrations"], module_b["waiting"]) == (1, 1, 5, 2)
