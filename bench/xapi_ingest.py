@@ -222,7 +222,7 @@ def ceilings(batches):
     def prepared():
         empty_statement_tables()
         items = [(s["id"], store.Received(json.dumps(s), json.loads(json.dumps(s)))) for b in batches for s in b]
-        rows = store.build_rows(items, store.server_authority(), True, None, None)
+        rows = store.build_rows(items, store.server_authority(), True, None, None, last=None)
         keys = [sorted({(k, index_key(k, v)) for k, v in store.index_values(r.data)}) for r in rows]
         return rows, keys
 

@@ -14,7 +14,6 @@ from email.utils import format_datetime
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
-from django.db import transaction
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -265,8 +264,7 @@ def store(items, attachments, caller):
         for item in items:
             validate_statement(item.data)
         check_signatures(items, attachments)
-    with transaction.atomic():
-        return save_statements(items, credential=caller.credential, user=caller.user, attachments=attachments)
+    return save_statements(items, credential=caller.credential, user=caller.user, attachments=attachments)
 
 
 def put_statement(api_request, caller):

@@ -79,8 +79,9 @@ def insert_index_entries(entries):
         )
 
 
-def index_rows(rows):
-    """Write the filter index of new statements, with the StatementRef rule applied both ways."""
+def index_rows(rows, referrers):
+    """Write the filter index of new statements, with the StatementRef rule applied both ways. `referrers`: the
+    statements stored earlier that target the new ones (store.prior_state), which inherit their entries."""
     if not rows:
         return
     entries = {}
@@ -106,22 +107,26 @@ def index_rows(rows):
     insert_index_entries(
         [(pk, kind, key, stored_by_pk[pk]) for pk, pairs in entries.items() for kind, key in sorted(pairs)]
     )
-    propagate_to_referrers({row.statement_id: entries[row.pk] for row in rows})
+    if referrers:
+        propagate_to_referrers({row.statement_id: entries[row.pk] for row in rows}, referrers)
 
 
-def propagate_to_referrers(entries_by_statement_id):
-    """Statements stored earlier that target a new statement inherit its entries (and so on, upwards)."""
+def propagate_to_referrers(entries_by_statement_id, referrers):
+    """Statements stored earlier that target a new statement inherit its entries (and so on, upwards);
+    `referrers`: those that target the new statements, [(pk, statement_id, stored, target, …)]."""
     pending = entries_by_statement_id
     seen = set(pending)
     while pending:
-        referrers = list(
-            Statement.objects.filter(object_statement_id__in=list(pending)).values_list(
-                "pk", "statement_id", "stored", "object_statement_id"
+        if referrers is None:
+            referrers = list(
+                Statement.objects.filter(object_statement_id__in=list(pending)).values_list(
+                    "pk", "statement_id", "stored", "object_statement_id"
+                )
             )
-        )
+        referrers, found = None, referrers
         next_pending = {}
         new_entries = []
-        for pk, statement_id, stored, target in referrers:
+        for pk, statement_id, stored, target, *_rest in found:
             if statement_id in seen:
                 continue
             seen.add(statement_id)

@@ -15,6 +15,7 @@ them short.
 import json
 import uuid
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -53,8 +54,75 @@ from .voiding import Voider, check_voiding, void_late_targets, void_targets
 # --- Saving ----------------------------------------------------------------------------------------
 
 
-def next_stored_instants(count):
-    last = Statement.objects.aggregate(last=Max("stored"))["last"]
+class Referrer(NamedTuple):
+    """A stored statement whose object is a StatementRef to `target` (a voiding statement or any other)."""
+
+    pk: int
+    statement_id: uuid.UUID
+    stored: object
+    target: uuid.UUID
+    is_voiding: bool
+    trusted: bool
+    credential_id: int | None
+    user_id: int | None
+
+
+class Prior(NamedTuple):
+    """What the store already holds for a batch (see prior_state)."""
+
+    last: object  # the greatest `stored`, None for an empty store
+    existing: list  # pks of the batch's ids already stored
+    referrers: list  # [Referrer] targeting one of the batch's ids
+
+
+REFERRER_COLUMNS = (
+    "id",
+    "statement_id",
+    "stored",
+    "object_statement_id",
+    "is_voiding",
+    "trusted",
+    "credential_id",
+    "user_id",
+)
+
+
+def prior_state(ids):
+    """Under the store lock, in one round trip on PostgreSQL: the greatest `stored`, the batch's statement ids
+    already stored, and the statements stored earlier that target one of them (a StatementRef's filter-index
+    inheritance and the voiding of late targets need them). `ids`: the batch's statement ids (text)."""
+    if connection.vendor != "postgresql":  # pragma: no cover - PostgreSQL in production and in CI
+        referrers = Statement.objects.filter(object_statement_id__in=ids).values_list(*REFERRER_COLUMNS)
+        return Prior(
+            Statement.objects.aggregate(last=Max("stored"))["last"],
+            list(Statement.objects.filter(statement_id__in=ids).values_list("pk", flat=True)),
+            [Referrer(*values) for values in referrers],
+        )
+    table = connection.ops.quote_name(Statement._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in REFERRER_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 0, NULL::bigint, NULL::uuid, MAX(stored), NULL::uuid, NULL::boolean, NULL::boolean, "
+            f"NULL::bigint, NULL::bigint FROM {table} "
+            f"UNION ALL SELECT 1, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM {table} "
+            f"WHERE statement_id = ANY(%s::uuid[]) "
+            f"UNION ALL SELECT 2, {columns} FROM {table} WHERE object_statement_id = ANY(%s::uuid[])",
+            [ids, ids],
+        )
+        result = cursor.fetchall()
+    prior = Prior(None, [], [])
+    for kind, *values in result:
+        if kind == 0:
+            prior = prior._replace(last=values[2])
+        elif kind == 1:
+            prior.existing.append(values[0])
+        else:
+            prior.referrers.append(Referrer(*values))
+    return prior
+
+
+def next_stored_instants(count, last):
+    """`count` distinct instants, 1 µs apart, after `last` (the greatest `stored`) and not before now."""
     start = timezone.now()
     if last is not None and start <= last:
         start = last + timedelta(microseconds=1)
@@ -106,7 +174,10 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
 
     with transaction.atomic():
         lock_store()
-        existing = {str(s.statement_id): s for s in Statement.objects.filter(statement_id__in=ids)}
+        prior = prior_state(ids)
+        existing = (
+            {str(s.statement_id): s for s in Statement.objects.filter(pk__in=prior.existing)} if prior.existing else {}
+        )
         new_items = []
         for statement_id, item in zip(ids, items, strict=True):
             if statement_id in existing:
@@ -116,12 +187,14 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
                 new_items.append((statement_id, item))
         voider = Voider(trusted, getattr(credential, "pk", None), getattr(user, "pk", None))
         targets = check_voiding(new_items, voider)
-        rows = build_rows(new_items, authority, trusted, credential, user)
+        rows = build_rows(new_items, authority, trusted, credential, user, last=prior.last)
         insert_statements(rows)
         store_attachments(rows, new_items, attachments)
-        index_rows(rows)
+        new_ids = {row.statement_id for row in rows}
+        referrers = [referrer for referrer in prior.referrers if referrer.target in new_ids]
+        index_rows(rows, referrers)
         voided = void_targets(rows, targets)
-        voided += void_late_targets(rows, already={target.pk for target, _voiding in voided})
+        voided += void_late_targets(rows, referrers, already={target.pk for target, _voiding in voided})
         if rows:
             statements_stored.send(sender=Statement, statements=rows, voided=voided, credential=credential, user=user)
     by_id = {str(row.statement_id): row for row in rows} | existing
@@ -129,8 +202,9 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
     return result[0] if single else result
 
 
-def build_rows(new_items, authority, trusted, credential, user):
-    instants = next_stored_instants(len(new_items))
+def build_rows(new_items, authority, trusted, credential, user, *, last):
+    """The Statement rows of the new statements (not yet inserted); `last`: the greatest `stored` in the store."""
+    instants = next_stored_instants(len(new_items), last)
     rows = []
     for (statement_id, item), stored in zip(new_items, instants, strict=True):
         replaced = [key for key in ("authority", "stored") if key in item.data]

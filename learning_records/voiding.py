@@ -64,30 +64,25 @@ def check_voiding(new_items, voider):
     return wanted
 
 
-def void_late_targets(rows, already=()):
+def void_late_targets(rows, referrers, already=()):
     """New statements already targeted by a stored voiding statement are voided on arrival, by the first
-    such voiding statement (in `stored` order) whose sender may void them; `already`: pks voided by this
-    batch itself. A voiding statement not allowed to void its target stays stored without effect."""
+    such voiding statement (in `stored` order) whose sender may void them; `referrers`: the statements stored
+    earlier that target the new ones (store.prior_state); `already`: pks voided by this batch itself. A voiding
+    statement not allowed to void its target stays stored without effect."""
     candidates = {row.statement_id: row for row in rows if not row.is_voiding and row.pk not in already}
-    if not candidates:
-        return []
     voiding_by_target = {}
-    earlier = (
-        Statement.objects.filter(is_voiding=True, object_statement_id__in=list(candidates))
-        .exclude(pk__in=[row.pk for row in rows])
-        .order_by("stored")
-    )
-    for voiding in earlier:
-        target = candidates[voiding.object_statement_id]
+    for voiding in sorted((r for r in referrers if r.is_voiding and r.target in candidates), key=lambda r: r.stored):
+        target = candidates[voiding.target]
         if target.statement_id not in voiding_by_target and Voider.of(voiding).may_void(target):
-            voiding_by_target[target.statement_id] = voiding
+            voiding_by_target[target.statement_id] = voiding.pk
     if not voiding_by_target:
         return []
     late = [candidates[target] for target in voiding_by_target]
     Statement.objects.filter(pk__in=[row.pk for row in late]).update(voided=True)
     for row in late:
         row.voided = True
-    return [(row, voiding_by_target[row.statement_id]) for row in late]
+    voidings = Statement.objects.in_bulk(list(voiding_by_target.values()))
+    return [(row, voidings[voiding_by_target[row.statement_id]]) for row in late]
 
 
 def void_targets(rows, targets):
