@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -396,13 +396,22 @@ class Summary:
 RECENT_LIMIT = 5
 
 
-def summary(user, now=None):
-    """Totals, the latest declarations and the follow-ups to answer (three queries)."""
-    uses, fiches = usage_counts(user)
+def summary(user, now=None, follow_ups=None):
+    """Totals and the latest declarations (one query), and the follow-ups to answer (one more query unless
+    `follow_ups` is given: `due_follow_ups_among` the agent's registrations already read)."""
+    own = Declaration.objects.filter(user=user)
     recent = list(
-        Declaration.objects.filter(user=user).select_related("fiche").order_by("-used_on", "-pk")[:RECENT_LIMIT]
+        own.annotate(
+            fiche_title=F("fiche__title"),  # the title only: a page object per row costs more than the query
+            # uncorrelated: computed once for the query (an InitPlan), whatever the number of rows
+            total_uses=Subquery(own.values("user").annotate(n=Count("pk")).values("n")),
+            total_fiches=Subquery(own.values("user").annotate(n=Count("fiche", distinct=True)).values("n")),
+        ).order_by("-used_on", "-pk")[:RECENT_LIMIT]
     )
-    return Summary(uses=uses, fiches=fiches, recent=recent, follow_ups=due_follow_ups(user, now))
+    uses, fiches = (recent[0].total_uses, recent[0].total_fiches) if recent else (0, 0)
+    if follow_ups is None:
+        follow_ups = due_follow_ups(user, now)
+    return Summary(uses=uses, fiches=fiches, recent=recent, follow_ups=follow_ups)
 
 
 # --- Follow-up after a module -----------------------------------------------------------------------------
@@ -430,15 +439,20 @@ def _window(now):
     )
 
 
-def _attendances(now):
-    """Attendances whose follow-up is open now: the session ended between the window's bounds."""
+def open_attendances(now):
+    """The registrations (a Q) whose follow-up is open now: attended, the session ended within the window."""
     start, end = _window(now)
-    return Registration.objects.filter(
+    return Q(
         status=Registration.Status.REGISTERED,
         attendance=Registration.Attendance.PRESENT,
         session__end__gte=start,
         session__end__lt=end,
     )
+
+
+def _attendances(now):
+    """Attendances whose follow-up is open now: the session ended between the window's bounds."""
+    return Registration.objects.filter(open_attendances(now))
 
 
 def due_follow_ups(user, now=None):
@@ -454,6 +468,34 @@ def due_follow_ups(user, now=None):
         .order_by("attended_at", "session__module_id")
     )
     return [DueFollowUp(r["session__module_id"], r["session__module__title"], r["attended_at"]) for r in rows]
+
+
+def follow_up_answered():
+    """Whether the agent of a registration answered the follow-up of its session's module (an annotation)."""
+    return Exists(
+        FollowUp.objects.filter(user=OuterRef("user"), module=OuterRef("session__module"), answered_at__isnull=False)
+    )
+
+
+def due_follow_ups_among(registrations, now=None):
+    """`due_follow_ups` from the agent's registrations already read, with no query: they must include every
+    registration of `open_attendances(now)`, with their session and its module, annotated
+    `follow_up_answered`."""
+    now = now or timezone.now()
+    start, end = _window(now)
+    latest = {}
+    for registration in registrations:
+        session = registration.session
+        if (
+            registration.status == Registration.Status.REGISTERED
+            and registration.attendance == Registration.Attendance.PRESENT
+            and start <= session.end < end
+            and not registration.follow_up_answered
+        ):
+            known = latest.get(session.module_id)
+            if known is None or session.end > known.attended_at:
+                latest[session.module_id] = DueFollowUp(session.module_id, session.module.title, session.end)
+    return sorted(latest.values(), key=lambda due: (due.attended_at, due.module_id))
 
 
 def follow_up_state(user, module, now=None):

@@ -10,8 +10,9 @@ awards and their `earned` statements, revocations. A crash in between leaves the
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from core import fragments
 from learning_records.signals import statements_stored
 from practices.signals import declarations_changed
 from progress.models import Badge
@@ -54,7 +55,18 @@ def on_badge_saved(sender, instance, **kwargs):
     transaction.on_commit(award)
 
 
+def badges_changed(sender, **kwargs):
+    """Mon parcours caches the badges' definitions with the pages (`dashboard._badge_definitions`): a badge
+    saved, deleted, or its list of modules changed (sent by modelcluster after the badge's own save) renews
+    them at once."""
+    if kwargs.get("action", "post_").startswith("post_"):
+        fragments.bump(fragments.PAGES)
+
+
 def connect():
+    post_save.connect(badges_changed, sender=Badge, dispatch_uid="progress.badge_saved_fragments")
+    post_delete.connect(badges_changed, sender=Badge, dispatch_uid="progress.badge_deleted_fragments")
+    m2m_changed.connect(badges_changed, sender=Badge.modules.through, dispatch_uid="progress.badge_modules_fragments")
     statements_stored.connect(on_statements_stored, dispatch_uid="progress.on_statements_stored")
     post_save.connect(on_badge_saved, sender=Badge, dispatch_uid="progress.on_badge_saved")
     declarations_changed.connect(on_declarations_changed, dispatch_uid="progress.on_declarations_changed")

@@ -45,7 +45,12 @@ def index(request):
     return render(
         request,
         "progress/index.html",
-        {"title": _("My path"), "dashboard": data, "form": form},
+        {
+            "title": _("My path"),
+            "dashboard": data,
+            "form": form,
+            "form_html": None if form.is_bound else dashboard.path_form_html(form, data.chosen_ids, request),
+        },
         status=status,
     )
 

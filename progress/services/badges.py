@@ -27,11 +27,16 @@ from progress.models import Badge, BadgeAward, BadgeCheck, Progress, TrainerProg
 logger = logging.getLogger(__name__)
 
 
-def rule_holds(badge, completed_ids, entry_ids, trainer, declared=(0, 0)):
+def required_module_ids(badge):
+    """Ids of the modules an "all the modules of a list" badge requires (read from `badge.modules`)."""
+    return {m.pk for m in badge.modules.all()}
+
+
+def rule_holds(badge, completed_ids, entry_ids, trainer, declared=(0, 0), required=None):
     """Whether `badge`'s rule holds for an agent (completed module ids, entry module ids, TrainerProgress,
-    (declared uses, different fiches))."""
+    (declared uses, different fiches)); `required`: the ids of the badge's modules when already known."""
     if badge.rule == Badge.Rule.ALL_MODULES:
-        wanted = {m.pk for m in badge.modules.all()}
+        wanted = required_module_ids(badge) if required is None else set(required)
         return bool(wanted) and wanted <= completed_ids
     if badge.rule == Badge.Rule.ENTRY_PLUS:
         entry_done = entry_ids & completed_ids
@@ -48,20 +53,23 @@ def rule_holds(badge, completed_ids, entry_ids, trainer, declared=(0, 0)):
     return False
 
 
-def what_is_missing(badge, completed_ids, entry_ids, trainer, declared=(0, 0), titles=None):
+def what_is_missing(badge, completed_ids, entry_ids, trainer, declared=(0, 0), titles=None, required=None):
     """What the agent still has to do for `badge`'s rule to hold, as French sentences (empty when it holds).
 
-    Same inputs as `rule_holds`; `titles` maps module ids to their titles (to name the modules left)."""
+    Same inputs as `rule_holds`; `titles` maps module ids to their titles (to name the modules left). No query
+    when `required` (the ids of the badge's modules) is given."""
     titles = titles or {}
+    if required is None and badge.rule == Badge.Rule.ALL_MODULES:
+        required = required_module_ids(badge)
 
     def names(ids):
         return ", ".join(f"« {titles[i]} »" for i in sorted(ids, key=lambda i: titles.get(i, "")) if i in titles)
 
-    if rule_holds(badge, completed_ids, entry_ids, trainer, declared):
+    if rule_holds(badge, completed_ids, entry_ids, trainer, declared, required):
         return []
     missing = []
     if badge.rule == Badge.Rule.ALL_MODULES:
-        left = {m.pk for m in badge.modules.all()} - completed_ids
+        left = set(required) - completed_ids
         missing.append(
             ngettext("Complete the module %(modules)s.", "Complete the modules %(modules)s.", len(left))
             % {"modules": names(left)}

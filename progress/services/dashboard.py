@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import CharField, Exists, OuterRef, Q, Value
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts import roles
 from core import dates, fragments
@@ -18,7 +19,7 @@ from progress.models import Badge, BadgeAward, PathChoice, Progress, TrainerProg
 from progress.services import badges as badge_service
 from progress.services import progress as progress_service
 from training_sessions import services as session_services
-from training_sessions.models import Registration, Session
+from training_sessions.models import Evaluation, Registration, Session
 from videos.models import VideoPage
 
 RELATED_LIMIT = 6
@@ -116,6 +117,13 @@ class Dashboard:
         return [m for m in self.modules if not m.is_entry_module]
 
 
+def path_form_html(form, chosen_ids, request=None):
+    """The unbound path form's HTML: a function of the modules and of the chosen ones only, cached by them."""
+    return fragments.cached(
+        "path-form", (fragments.PAGES,), [get_language(), *sorted(chosen_ids)], lambda: str(form), request
+    )
+
+
 def choose_modules(user, module_ids):
     """Replace the agent's personal path by these (non-entry, live) modules. Returns the chosen ids."""
 
@@ -129,18 +137,21 @@ def choose_modules(user, module_ids):
 
 
 def build(user, now=None):
+    """Everything Mon parcours shows. What is the same for every agent (modules, badges, related pages, open
+    sessions) comes from the fragment cache; the agent's own data is read live, one query per kind: progress
+    and path choices, registrations (upcoming, to rate, follow-ups), badge awards, declarations, and the
+    trainer counts when a trainer badge is still to earn."""
 
     now = now or timezone.now()
-    modules = fragments.cached("path-modules", (fragments.PAGES,), [], _path_modules)
+    modules = fragments.cached("path-modules-with-links", (fragments.PAGES,), [], _path_modules)
     entry = next((m for m in modules if m.is_entry_module), None)
-    progress = {p.module_id: p for p in Progress.objects.filter(user=user)}
-    chosen_ids = set(PathChoice.objects.filter(user=user).values_list("module_id", flat=True))
-    upcoming = list(
-        Registration.objects.active()
-        .filter(user=user, session__end__gt=now, session__status=Session.Status.SCHEDULED)
-        .select_related("session__module", "session__location")
-        .order_by("session__start")
-    )
+    statuses, chosen_ids = _statuses_and_choices(user)
+    registrations = _registrations(user, now, modules)
+    upcoming = [
+        r
+        for r in registrations
+        if r.status in ACTIVE and r.session.end > now and r.session.status == Session.Status.SCHEDULED
+    ]
     upcoming_by_module = {}
     for registration in upcoming:
         upcoming_by_module.setdefault(registration.session.module_id, registration)
@@ -148,14 +159,14 @@ def build(user, now=None):
     labels = dict(Progress.Status.choices)
     steps = []
     for module in modules:
-        row = progress.get(module.pk)
+        stored = statuses.get(module.pk)
         registration = upcoming_by_module.get(module.pk)
         # The programme: the entry module and the chosen modules, or every module while none is chosen.
         in_programme = module.is_entry_module or not chosen_ids or module.pk in chosen_ids
         relevant = in_programme or registration is not None
-        if not (relevant or (row and row.status != Progress.Status.NONE)):
+        if not (relevant or (stored and stored != Progress.Status.NONE)):
             continue
-        status = row.status if row else Progress.Status.NONE
+        status = stored or Progress.Status.NONE
         if status in (Progress.Status.NONE, Progress.Status.PLANNED) and registration is not None:
             status = (
                 Progress.Status.WAITING
@@ -177,16 +188,20 @@ def build(user, now=None):
     steps.sort(key=lambda s: (s.status != Progress.Status.COMPLETED, not s.module.is_entry_module))
     current_index = next((i for i, s in enumerate(steps) if s.status != Progress.Status.COMPLETED), len(steps))
 
-    pending = list(session_services.pending_evaluations(user))
-    awards = list(
-        BadgeAward.objects.filter(user=user, revoked=False)
-        .select_related("badge", "badge__image")
-        .order_by("issued_on")
+    pending = sorted(
+        (r for r in registrations if r.attendance == Registration.Attendance.PRESENT and not r.rated),
+        key=lambda r: r.session.start,
+        reverse=True,
     )
+    definitions = fragments.cached("badge-definitions", (fragments.PAGES,), [], _badge_definitions)
+    awards = _awards(user, definitions)
     completed_modules = [s.module for s in steps if s.status == Progress.Status.COMPLETED]
     related_ids = [s.module.pk for s in steps]
     fiches, videos = fragments.cached(
-        "path-related", (fragments.PAGES,), sorted(related_ids), lambda: _related_pages(related_ids)
+        "path-related-with-links", (fragments.PAGES,), sorted(related_ids), lambda: _related_pages(related_ids)
+    )
+    practices = practice_services.summary(
+        user, now, follow_ups=practice_services.due_follow_ups_among(registrations, now)
     )
     dashboard = Dashboard(
         modules=modules,
@@ -200,39 +215,129 @@ def build(user, now=None):
         completed_modules=completed_modules,
         fiches=fiches,
         videos=videos,
-        practices=practice_services.summary(user, now),
+        practices=practices,
     )
     dashboard.action = next_action(dashboard, now)
-    dashboard.badges_to_earn = badges_to_earn(user, modules, progress, awards)
-    labels = dict(Progress.Status.choices)
+    dashboard.badges_to_earn = badges_to_earn(
+        user, modules, statuses, awards, definitions, (practices.uses, practices.fiches)
+    )
     dashboard.status_help = [(str(labels[status]), str(text)) for status, text in STATUS_HELP.items()]
     return dashboard
 
 
-def badges_to_earn(user, modules, progress, awards):
-    """The active badges the agent has not earned yet, each with what is missing (`badges.what_is_missing`).
+ACTIVE = (Registration.Status.REGISTERED, Registration.Status.WAITING)
+_CHOSEN = "chosen"  # the status column of a path choice in `_statuses_and_choices`
 
-    Trainer badges are listed for people who may facilitate (or have facilitated). A fixed number of queries:
-    badges with their modules, trainer counts, and the declared uses when a self-declared badge is listed."""
+
+def _statuses_and_choices(user):
+    """({module id: stored progress status}, {chosen module ids}) of the agent, in one query."""
+    rows = (
+        Progress.objects.filter(user=user)
+        .values_list("module_id", "status")
+        .union(
+            PathChoice.objects.filter(user=user).values_list("module_id", Value(_CHOSEN, output_field=CharField())),
+            all=True,
+        )
+    )
+    statuses, chosen_ids = {}, set()
+    for module_id, status in rows:
+        if status == _CHOSEN:
+            chosen_ids.add(module_id)
+        else:
+            statuses[module_id] = status
+    return statuses, chosen_ids
+
+
+def _registrations(user, now, modules):
+    """The agent's registrations Mon parcours shows, in one query: active ones of sessions not ended yet
+    (upcoming), attended ones not rated yet (to rate), and those whose follow-up is open now
+    (practices.due_follow_ups_among). Annotated `rated` and `follow_up_answered`, soonest session first."""
+    wanted = (
+        Q(status__in=ACTIVE, session__end__gt=now, session__status=Session.Status.SCHEDULED)
+        | Q(attendance=Registration.Attendance.PRESENT, rated=False)
+        | practice_services.open_attendances(now)
+    )
+    registrations = list(
+        Registration.objects.filter(user=user)
+        .annotate(
+            rated=Exists(Evaluation.objects.filter(registration=OuterRef("pk"))),
+            follow_up_answered=practice_services.follow_up_answered(),
+        )
+        .filter(wanted)
+        .select_related("session__location")
+        .order_by("session__start", "pk")
+    )
+    # Each session's module from the cached live modules (a page object per row costs more than the query);
+    # a module no longer live (an old session still to rate) is read with one more query.
+    by_id = {module.pk: module for module in modules}
+    missing = {r.session.module_id for r in registrations} - by_id.keys()
+    if missing:
+        by_id.update(ModulePage.objects.in_bulk(missing))
+    for registration in registrations:
+        registration.session.module = by_id[registration.session.module_id]
+    return registrations
+
+
+def _awards(user, definitions):
+    """The agent's badges (one query), each with its badge from the cached definitions."""
+    awards = list(BadgeAward.objects.filter(user=user, revoked=False).order_by("issued_on"))
+    for award in awards:
+        definition = definitions.get(award.badge_id)
+        if definition is not None:  # a badge created since the definitions were read is fetched with the award
+            award.badge = definition.badge
+    return awards
+
+
+@dataclass
+class BadgeDefinition:
+    badge: object
+    module_ids: frozenset  # the modules of an "all the modules of a list" rule
+    titles: dict  # their titles, by id
+
+
+def _badge_definitions():
+    """{badge id: BadgeDefinition} of every badge: the same for every agent, cached until a page or a badge
+    changes (progress.receivers). Two queries."""
+    badges = {badge.pk: badge for badge in Badge.objects.order_by("name")}
+    modules = {pk: (set(), {}) for pk in badges}
+    for badge_id, module_id, title in Badge.modules.through.objects.filter(badge_id__in=badges).values_list(
+        "badge_id", "modulepage_id", "modulepage__title"
+    ):
+        modules[badge_id][0].add(module_id)
+        modules[badge_id][1][module_id] = title
+    return {
+        pk: BadgeDefinition(badge=badge, module_ids=frozenset(modules[pk][0]), titles=modules[pk][1])
+        for pk, badge in badges.items()
+    }
+
+
+def badges_to_earn(user, modules, statuses, awards, definitions, declared):
+    """The active badges the agent has not earned yet, each with what is missing (`badges.what_is_missing`),
+    computed from the progress already read (`statuses`: {module id: status}) and the cached badge
+    definitions; `declared`: (declared uses, different fiches).
+
+    Trainer badges are listed for people who may facilitate (or have facilitated): one query for the trainer
+    counts when such a badge is still to earn, none otherwise."""
     earned = {a.badge_id for a in awards}
-    trainer = TrainerProgress.objects.filter(user=user).first()
-    shows_trainer = trainer is not None or roles.can(user, "facilitate")
-    badges = [
-        b
-        for b in Badge.objects.filter(active=True).exclude(pk__in=earned).prefetch_related("modules").order_by("name")
-        if shows_trainer or not b.is_trainer_badge
-    ]
-    if not badges:
+    candidates = [d for d in definitions.values() if d.badge.active and d.badge.pk not in earned]
+    trainer = None
+    if any(d.badge.is_trainer_badge for d in candidates):
+        trainer = TrainerProgress.objects.filter(user=user).first()
+        if trainer is None and not roles.can(user, "facilitate"):
+            candidates = [d for d in candidates if not d.badge.is_trainer_badge]
+    if not candidates:
         return []
-    completed_ids = {module_id for module_id, row in progress.items() if row.status == Progress.Status.COMPLETED}
+    completed_ids = {module_id for module_id, status in statuses.items() if status == Progress.Status.COMPLETED}
     entry_ids = {m.pk for m in modules if m.is_entry_module}
     titles = {m.pk: m.title for m in modules}
-    for badge in badges:
-        titles.update({m.pk: m.title for m in badge.modules.all()})
-    declared = practice_services.usage_counts(user) if any(b.is_self_declared for b in badges) else (0, 0)
+    for definition in candidates:
+        titles.update(definition.titles)
     result = []
-    for badge in badges:
-        missing = badge_service.what_is_missing(badge, completed_ids, entry_ids, trainer, declared, titles)
+    for definition in candidates:
+        badge = definition.badge
+        missing = badge_service.what_is_missing(
+            badge, completed_ids, entry_ids, trainer, declared, titles, required=definition.module_ids
+        )
         if missing:  # a rule that holds is awarded by the receivers; nothing to say here
             result.append(BadgeToEarn(badge=badge, missing=missing))
     return result
@@ -240,11 +345,19 @@ def badges_to_earn(user, modules, progress, awards):
 
 def _path_modules():
     """The live modules, the entry module first: the same for every agent, cached until a page changes."""
-    return list(
+    modules = list(
         ModulePage.objects.live()
         .order_by("-is_entry_module", "path")
         .only("id", "title", "url_path", "path", "depth", "summary", "duration_minutes", "is_entry_module")
     )
+    return _with_links(modules)
+
+
+def _with_links(pages):
+    """The pages, each with its URL as `href` (kept in the cache with them: no site lookup per request)."""
+    for page in pages:
+        page.href = page.get_url()
+    return pages
 
 
 def _related_pages(module_ids):
@@ -255,22 +368,37 @@ def _related_pages(module_ids):
         .select_related("related_module")
         .order_by("related_module_id", french_order("title"))[:RELATED_LIMIT]
     )
-    return fiches, _related_videos(module_ids)
+    return _with_links(fiches), _related_videos(module_ids)
 
 
 def _related_videos(module_ids):
-    return list(
-        VideoPage.objects.live()
-        .filter(related_module_id__in=module_ids)
-        .select_related("related_module")
-        .order_by("related_module_id", french_order("title"))[:RELATED_LIMIT]
+    return _with_links(
+        list(
+            VideoPage.objects.live()
+            .filter(related_module_id__in=module_ids)
+            .select_related("related_module")
+            .order_by("related_module_id", french_order("title"))[:RELATED_LIMIT]
+        )
     )
+
+
+def _open_sessions(module, now):
+    """The next sessions of `module` open for registration (`next_sessions_of`): the same for every agent,
+    cached until a session, a registration or a page changes, or until the first of them starts or closes its
+    registrations (then another may take its place)."""
+
+    def build():
+        sessions = session_services.next_sessions_of([module], limit=10, now=now)
+        ends = [s.start for s in sessions] + [s.registration_deadline for s in sessions if s.registration_deadline]
+        return fragments.Expiring(sessions, min(ends, default=None))
+
+    return fragments.cached("open-sessions", (fragments.SESSIONS, fragments.PAGES), [module.pk], build)
 
 
 def _next_open_session(module, now, after=None):
     """The next session of `module` open for registration, with places left, starting after `after`."""
 
-    for session in session_services.next_sessions_of([module], limit=10, now=now):
+    for session in _open_sessions(module, now):
         if session.places_left > 0 and (after is None or session.start >= after):
             return session
     return None
@@ -305,13 +433,13 @@ def next_action(dashboard, now):
                     "places": session.places_left,
                 },
                 _("Register for the session"),
-                _url("training_sessions:detail", session.pk) or step.module.url,
+                _url("training_sessions:detail", session.pk) or step.module.href,
             )
         return Action(
             _("No session of “%(module)s” has places left for now: see the module and its sessions.")
             % {"module": step.module.title},
             _("See the module"),
-            step.module.url,
+            step.module.href,
         )
     if dashboard.pending_evaluations:
         registration = dashboard.pending_evaluations[0]

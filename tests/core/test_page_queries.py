@@ -25,7 +25,7 @@ CEILINGS = {
     "fiche": (28, 12),
     "module": (30, 9),
     "fiches listing": (25, 9),
-    "mon parcours": (32, 20),
+    "mon parcours": (23, 9),
     "dashboard": (36, 28),
 }
 
