@@ -16,7 +16,7 @@ from wagtail.search import index
 
 from core import fragments
 from core.blocks import StepBlock
-from core.pages import ListingPage
+from core.pages import CachedViewRestrictionsMixin, ListingPage
 from core.sorting import french_order
 from fiches.filters import FicheFilterForm, filter_choices
 from learning_records import vocabulary
@@ -100,7 +100,7 @@ class FichePageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
 
 
-class FichePage(XapiActivityMixin, Page):
+class FichePage(CachedViewRestrictionsMixin, XapiActivityMixin, Page):
     """A practice sheet: a method agents reuse on their own in their teams."""
 
     XAPI_KIND = "fiche"

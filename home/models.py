@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import SimpleLazyObject
@@ -9,6 +11,7 @@ from wagtail.search import index
 
 from core import fragments
 from core.blocks import StandardBodyBlock
+from core.pages import CachedViewRestrictionsMixin
 from fiches.models import FichePage
 from parcours.models import ModulePage
 from videos.models import TestimonialPage, VideoPage
@@ -16,7 +19,7 @@ from videos.models import TestimonialPage, VideoPage
 LATEST_FICHES = 3
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The intranet's front page: what PassInnov is, the entry module, latest fiches, a testimonial, a video."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
@@ -64,9 +67,10 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def route(self, request, path_components):
-        """A live page below the home page in one query: its id and type by URL path are cached until a page
-        changes (core.fragments), instead of two queries per level of the tree. Anything else (a page that is
-        not live, a path no page has) goes through Wagtail's own routing."""
+        """A live page below the home page without a query: its id and type by URL path, then the live page
+        itself, are cached until a page changes (core.fragments), instead of two queries per level of the tree.
+        Each request gets its own copy of the cached page. Anything else (a page that is not live, a path no
+        page has) goes through Wagtail's own routing."""
         if path_components:
             url_path = f"{self.url_path}{'/'.join(path_components)}/"
             found = fragments.cached(
@@ -78,8 +82,16 @@ class HomePage(Page):
                 keep_empty=False,
             )
             model = found and ContentType.objects.get_for_id(found[1]).model_class()
-            page = model and model.objects.live().filter(pk=found[0]).first()
+            page = model and fragments.cached(
+                "live-page",
+                (fragments.PAGES,),
+                [found[0]],
+                lambda: model.objects.live().filter(pk=found[0]).first(),
+                request,
+                keep_empty=False,
+            )
             if page is not None:
+                page = copy.copy(page)  # what serving sets on the page stays with this request
                 if page.depth == self.depth + 1:
                     page._cached_parent_obj = self  # as Wagtail's routing does: no query for the parent
                 return page.route(request, [])
@@ -116,7 +128,7 @@ class HomePage(Page):
         return videos.select_related("video", "poster", "captions").first()
 
 
-class StandardPage(Page):
+class StandardPage(CachedViewRestrictionsMixin, Page):
     """A plain page: accessibility statement, legal notice, personal data…"""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -9,15 +9,20 @@ without a migrate, a Site edited by hand in the admin). It reads the database, s
 command.
 """
 
+import copy
 import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
+from django.http.request import split_domain_port
+from wagtail import views as wagtail_views
 from wagtail.models import Site
 
 from accounts.roles import is_last_migrated_app
+from core import fragments
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -74,3 +79,46 @@ def default_site_matches_base_url(app_configs=None, databases=None, **kwargs):
             id="home.E001",
         )
     ]
+
+
+class CachedSiteMiddleware:
+    """Wagtail finds the request's Site (one query) and then its home page (another) on every page it serves:
+    both are kept by host until a page or a site changes (core.fragments, `PAGES`: a Site saved or deleted, a
+    page published, unpublished, moved or deleted), and each request gets its own copies. Only for Wagtail's
+    page view (other views keep Wagtail's own look-up, when they need one at all); Wagtail reads the Site from
+    `request._wagtail_site` (`Site.find_for_request`), which this sets."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_views.serve and not hasattr(request, "_wagtail_site"):
+            site = cached_site(request)
+            if site is not None:
+                request._wagtail_site = site
+        return None
+
+
+def cached_site(request):
+    """The request's Site with its home page (specific), or None (Wagtail then looks it up itself)."""
+    try:
+        request.get_host()  # only the hosts the site answers to (ALLOWED_HOSTS) get a cache entry
+    except DisallowedHost:
+        return None
+    hostname, port = split_domain_port(request._get_raw_host())[0], request.get_port()
+    found = fragments.cached(
+        "site", (fragments.PAGES,), [hostname, port], lambda: _site_and_home(request), request, keep_empty=False
+    )
+    if found is None:
+        return None
+    site, home = copy.copy(found[0]), copy.copy(found[1])
+    site.root_page = home
+    return site
+
+
+def _site_and_home(request):
+    site = Site._find_for_request(request)
+    return None if site is None else (site, site.root_page.specific)

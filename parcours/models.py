@@ -10,11 +10,12 @@ from wagtail.search import index
 
 from core import dates
 from core.blocks import ModuleProgrammeBlock
+from core.pages import CachedViewRestrictionsMixin
 from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
 
 
-class ParcoursPage(Page):
+class ParcoursPage(CachedViewRestrictionsMixin, Page):
     """The à la carte path: lists the modules, the entry module first."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
@@ -48,7 +49,7 @@ class ModulePageForm(WagtailAdminPageForm):
                 self.initial["prerequisites"] = [entry]
 
 
-class ModulePage(XapiActivityMixin, Page):
+class ModulePage(CachedViewRestrictionsMixin, XapiActivityMixin, Page):
     """A short practical module (1h30). Exactly one module is the mandatory entry point."""
 
     XAPI_KIND = "module"

@@ -7,6 +7,7 @@ preview it there); nobody else opens it.
 """
 
 from accounts import roles
+from core import fragments
 from pilotage.models import TrainerProfile
 
 
@@ -20,7 +21,16 @@ def trainer_profile(user):
 
 
 def is_trainee(user):
-    return trainer_profile(user) is not None
+    """Whether the agent is on the path. Kept per account until a trainer profile is saved or deleted
+    (core.fragments, `TRAINERS`: pilotage.receivers): a module page asks it of every agent and costs no
+    query for it."""
+    if not user.is_authenticated:
+        return False
+    if hasattr(user, "_trainer_profile_cache"):
+        return user._trainer_profile_cache is not None
+    return fragments.cached(
+        "is-trainee", (fragments.TRAINERS,), [user.pk], lambda: TrainerProfile.objects.filter(user=user).exists()
+    )
 
 
 def can_read_kits(user):

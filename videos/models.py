@@ -7,7 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
-from core.pages import ListingPage
+from core.pages import CachedViewRestrictionsMixin, ListingPage
 from core.webvtt import validate_webvtt_document
 from learning_records import vocabulary
 from learning_records.activities import XapiActivityMixin
@@ -27,7 +27,7 @@ class VideoIndexPage(ListingPage):
         return context
 
 
-class VideoPage(XapiActivityMixin, Page):
+class VideoPage(CachedViewRestrictionsMixin, XapiActivityMixin, Page):
     """A hosted video (no oEmbed: the intranet has no internet access), always captioned and transcribed."""
 
     XAPI_KIND = "video"
@@ -124,7 +124,7 @@ class TestimonialIndexPage(ListingPage):
         return context
 
 
-class TestimonialPage(Page):
+class TestimonialPage(CachedViewRestrictionsMixin, Page):
     """An agent tells what the programme changed for them."""
 
     first_name = models.CharField(_("first name"), max_length=80)

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "home.sites.CachedSiteMiddleware",  # the Site and home page of Wagtail's pages, cached (core.fragments)
 ]
 
 ROOT_URLCONF = "cms.urls"

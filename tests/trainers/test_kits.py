@@ -105,6 +105,27 @@ def test_the_module_page_links_its_kit_for_its_readers_only(client_for, kit, use
     assert (kit.url in html) is shown
 
 
+def test_a_nomination_a_withdrawal_and_an_unpublished_kit_change_the_module_page_at_once(client_for, kit):
+    """Who reads the kits and which kit a module has are cached (trainers.access.is_trainee, the kit link):
+    a nomination saved or deleted and a kit unpublished show on the very next request."""
+    from pilotage.models import TrainerProfile
+
+    module = kit.get_parent().specific
+    agent = client_for("agent")
+    assert kit.url not in agent.get(module.url).content.decode()
+    profile = TrainerProfile.objects.create(user=get_user_model().objects.get(username="agent"))
+    assert kit.url in agent.get(module.url).content.decode()
+    assert agent.get(kit.url).status_code == 200
+    profile.delete()
+    assert kit.url not in agent.get(module.url).content.decode()
+    assert agent.get(kit.url).status_code == 403
+
+    facilitator = client_for("animateur")
+    assert kit.url in facilitator.get(module.url).content.decode()
+    kit.unpublish()
+    assert kit.url not in facilitator.get(module.url).content.decode()
+
+
 def test_the_kit_page_costs_the_same_whatever_the_number_of_sequences(client_for, kit):
     client = client_for("animateur")
     count_queries(client, kit.url)  # the first request builds the shared fragments (chrome, menus)

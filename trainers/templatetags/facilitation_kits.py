@@ -2,6 +2,7 @@
 
 from django import template
 
+from core import fragments
 from trainers.access import can_read_kits
 
 register = template.Library()
@@ -16,11 +17,23 @@ def clock(minutes):
 
 @register.inclusion_tag("trainers/includes/kit_link.html", takes_context=True)
 def facilitation_kit_link(context, module):
-    """The link to the module's facilitation kit, for the people who may read it (nothing for others)."""
+    """The link to the module's facilitation kit, for the people who may read it (nothing for others, no
+    query: trainers.access.can_read_kits is cached). Which kit a module has is kept until a page changes."""
     from trainers.models import FacilitationKitPage
 
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not can_read_kits(user):
         return {"kit": None}
-    return {"kit": FacilitationKitPage.objects.child_of(module).live().only("id", "title", "url_path").first()}
+    kit = fragments.cached(
+        "facilitation-kit",
+        (fragments.PAGES,),
+        [module.pk],
+        lambda: _kit_link(FacilitationKitPage.objects.child_of(module).live().first(), request),
+        request,
+    )
+    return {"kit": kit}
+
+
+def _kit_link(kit, request):
+    return kit and {"pk": kit.pk, "url": kit.get_url(request)}
