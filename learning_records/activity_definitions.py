@@ -134,7 +134,11 @@ def on_statements_stored(sender, statements, credential=None, user=None, **kwarg
     contributions = {}
     for row in statements:
         for activity_id, definition in definitions_in(row.data):
-            contributions.setdefault(activity_id, []).append((definition, canonical))
+            found = contributions.setdefault(activity_id, [])
+            # The same definition twice in a row merges to the same result as once (merge is idempotent):
+            # a batch that repeats an activity's definition folds it once.
+            if not found or found[-1][0] != definition:
+                found.append((definition, canonical))
     if contributions:
         apply(contributions)
 

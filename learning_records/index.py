@@ -85,8 +85,15 @@ def index_rows(rows, referrers):
     if not rows:
         return
     entries = {}
+    keys = {}  # (kind, value) -> key: a batch repeats verbs, activities and agents, each hashed once
     for row in rows:
-        entries[row.pk] = {(kind, index_key(kind, value)) for kind, value in index_values(row.data)}
+        pairs = set()
+        for pair in index_values(row.data):
+            key = keys.get(pair)
+            if key is None:
+                key = keys[pair] = index_key(*pair)
+            pairs.add((pair[0], key))
+        entries[row.pk] = pairs
     # A new statement that targets a stored statement matches what its target matches (recursively: the
     # target's entries already include what it inherited).
     targets = {row.object_statement_id for row in rows if row.object_statement_id}

@@ -98,8 +98,9 @@ def dumps_exact(value):
     return json.dumps(value)
 
 
-def exact_text(item, additions, replaced):
-    """The received text with the LRS's properties added; re-serialised only when one was replaced."""
+def exact_text(item, additions, replaced, serialised=None):
+    """The received text with the LRS's properties added; re-serialised only when one was replaced.
+    `serialised`: the JSON text of some of the additions, when the caller already has it."""
     if item.text is None:
         base = dumps_exact(item.data)
     elif replaced:
@@ -112,7 +113,10 @@ def exact_text(item, additions, replaced):
         base = item.text.strip()
     if not additions:
         return base
-    head = ",".join(f"{json.dumps(k)}:{json.dumps(v)}" for k, v in additions.items())
+    serialised = serialised or {}
+    head = ",".join(
+        f"{json.dumps(k)}:{serialised[k] if k in serialised else json.dumps(v)}" for k, v in additions.items()
+    )
     inner = base[1:].lstrip()
     return "{" + head + ("" if inner.startswith("}") else ",") + inner
 

@@ -202,9 +202,21 @@ def save_statements(statements, *, credential=None, user=None, attachments=None)
     return result[0] if single else result
 
 
+def new_row(**values):
+    """A Statement built from its column values (attnames), through Django's positional fast path."""
+    return Statement(*[values.get(name) for name in ROW_ATTNAMES])
+
+
+ROW_ATTNAMES = [field.attname for field in Statement._meta.concrete_fields]
+
+
 def build_rows(new_items, authority, trusted, credential, user, *, last):
     """The Statement rows of the new statements (not yet inserted); `last`: the greatest `stored` in the store."""
     instants = next_stored_instants(len(new_items), last)
+    authority_text = json.dumps(authority)  # once per batch: the same in every statement
+    credential_id = credential.pk if credential is not None else None
+    user_id = user.pk if user is not None else None
+    base_url = settings.PASSINNOV_BASE_URL
     rows = []
     for (statement_id, item), stored in zip(new_items, instants, strict=True):
         replaced = [key for key in ("authority", "stored") if key in item.data]
@@ -212,16 +224,16 @@ def build_rows(new_items, authority, trusted, credential, user, *, last):
             replaced.append("_normalised")
         data = normalise(item.data)
         stored_iso = iso(stored)
-        additions = {}
+        additions = {"stored": stored_iso, "authority": authority}
         if "id" not in data:
-            additions["id"] = statement_id
-        additions["stored"] = stored_iso
-        additions["authority"] = authority
+            additions = {"id": statement_id, **additions}
+        serialised = {"authority": authority_text}
         if "version" not in data:
             additions["version"] = "1.0.0"
-        if "timestamp" not in data:
+        sent_timestamp = data.get("timestamp")
+        if sent_timestamp is None:
             additions["timestamp"] = stored_iso
-        exact = exact_text(item, additions, replaced)
+        exact = exact_text(item, additions, replaced, serialised)
         data.update(additions)
         data = {"id": data.pop("id"), **data}
         # JSON escapes U+0000 as \u0000: without it, no string needs strip_nul and the exact text is also the
@@ -230,31 +242,35 @@ def build_rows(new_items, authority, trusted, credential, user, *, last):
         actor_account = data["actor"].get("account") or {}
         obj = data["object"]
         object_type = obj.get("objectType", "Activity")
-        rows.append(
-            Statement(
-                statement_id=uuid.UUID(statement_id),
-                stored=stored,
-                timestamp=parse_timestamp(data["timestamp"]),
-                verb_id=data["verb"]["id"],
-                object_activity_id=obj["id"] if object_type == "Activity" else None,
-                object_statement_id=uuid.UUID(obj["id"]) if object_type == "StatementRef" else None,
-                actor_account_name=(
-                    (strip_nul(actor_account.get("name")) if has_nul else actor_account.get("name"))
-                    if actor_account.get("homePage") == settings.PASSINNOV_BASE_URL
-                    else None
-                ),
-                registration=uuid.UUID(data["context"]["registration"])
-                if "registration" in data.get("context", {})
-                else None,
-                is_voiding=data["verb"]["id"] == VOIDED_VERB,
-                trusted=trusted,
-                credential=credential,
-                user=user,
-                data=strip_nul(data) if has_nul else data,
-                exact=exact,
-            )
+        context = data.get("context", {})
+        verb_id = data["verb"]["id"]
+        row = new_row(
+            statement_id=uuid.UUID(statement_id),
+            stored=stored,
+            timestamp=stored if sent_timestamp is None else parse_timestamp(sent_timestamp),
+            verb_id=verb_id,
+            object_activity_id=obj["id"] if object_type == "Activity" else None,
+            object_statement_id=uuid.UUID(obj["id"]) if object_type == "StatementRef" else None,
+            actor_account_name=(
+                (strip_nul(actor_account.get("name")) if has_nul else actor_account.get("name"))
+                if actor_account.get("homePage") == base_url
+                else None
+            ),
+            registration=uuid.UUID(context["registration"]) if "registration" in context else None,
+            voided=False,
+            is_voiding=verb_id == VOIDED_VERB,
+            trusted=trusted,
+            credential_id=credential_id,
+            user_id=user_id,
+            data=strip_nul(data) if has_nul else data,
+            exact=exact,
         )
-        rows[-1]._jsonb = None if has_nul else exact
+        if credential is not None:
+            Statement.credential.field.set_cached_value(row, credential)
+        if user is not None:
+            Statement.user.field.set_cached_value(row, user)
+        row._jsonb = None if has_nul else exact
+        rows.append(row)
     return rows
 
 

@@ -8,6 +8,7 @@ import math
 import re
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
+from math import isfinite
 
 from .vocabulary import VOIDED as VOIDED_VERB
 
@@ -54,6 +55,46 @@ INTERACTION_TYPES = {
 }
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
 CONTEXT_ACTIVITY_KEYS = ("parent", "grouping", "category", "other")
+STATEMENT_KEYS = frozenset(
+    ("id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority", "version", "attachments")
+)
+SUBSTATEMENT_KEYS = frozenset(
+    ("objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments")
+)
+CONTEXT_KEYS = frozenset(
+    ("registration", "instructor", "team", "contextActivities", "revision", "platform", "language", "statement")
+    + ("extensions",)
+)
+DEFINITION_KEYS = frozenset(
+    ("name", "description", "type", "moreInfo", "interactionType", "correctResponsesPattern", "extensions")
+    + COMPONENT_LISTS
+)
+ATTACHMENT_KEYS = frozenset(("usageType", "display", "description", "contentType", "length", "sha2", "fileUrl"))
+AGENT_KEYS = frozenset(("objectType", "name", "mbox", "mbox_sha1sum", "openid", "account"))
+GROUP_KEYS = AGENT_KEYS | {"member"}
+ACTIVITY_KEYS = frozenset(("objectType", "id", "definition"))
+CONTEXT_ACTIVITY_KEY_SET = frozenset(CONTEXT_ACTIVITY_KEYS)
+
+# Values already found valid, by pattern: a batch repeats the same IRIs and language tags, and a set look-up
+# is cheaper than the regular expression. Only valid values are kept; each set is emptied when it grows past
+# MATCH_CACHE_SIZE, so hostile input cannot make it grow without bound.
+MATCH_CACHE_SIZE = 4096
+_matched = {}
+
+
+def matches(pattern, value):
+    """pattern.match(value) for a str `value`, remembering the values that match."""
+    seen = _matched.get(pattern)
+    if seen is None:
+        seen = _matched[pattern] = set()
+    elif value in seen:
+        return True
+    if pattern.match(value) is None:
+        return False
+    if len(seen) >= MATCH_CACHE_SIZE:
+        seen.clear()
+    seen.add(value)
+    return True
 
 
 class StatementError(ValueError):
@@ -113,12 +154,12 @@ def check_uuid(value, path):
 
 
 def check_iri(value, path):
-    if not isinstance(value, str) or not IRI_RE.match(value):
+    if not isinstance(value, str) or not matches(IRI_RE, value):
         fail(path, "must be an absolute IRI")
 
 
 def check_irl(value, path):
-    if not isinstance(value, str) or not IRL_RE.match(value):
+    if not isinstance(value, str) or not matches(IRL_RE, value):
         fail(path, "must be an IRL (an absolute URL)")
 
 
@@ -156,7 +197,7 @@ def check_duration(value, path):
 def check_language_map(value, path):
     expect_object(value, path)
     for tag, text in value.items():
-        if not LANGUAGE_TAG_RE.match(tag):
+        if not matches(LANGUAGE_TAG_RE, tag):
             fail(path, f"{tag!r} is not an RFC 5646 language tag")
         if not isinstance(text, str):
             fail(f"{path}.{tag}", "must be a string")
@@ -201,7 +242,7 @@ def check_ifis(value, path, required):
 
 def check_agent(value, path, object_type_required=False):
     expect_object(value, path)
-    only_keys(value, {"objectType", "name", *IFI_KEYS}, path)
+    only_keys(value, AGENT_KEYS, path)
     if object_type_required:
         require(value, "objectType", path)
     if "objectType" in value and value["objectType"] != "Agent":
@@ -213,7 +254,7 @@ def check_agent(value, path, object_type_required=False):
 
 def check_group(value, path):
     expect_object(value, path)
-    only_keys(value, {"objectType", "name", "member", *IFI_KEYS}, path)
+    only_keys(value, GROUP_KEYS, path)
     if value.get("objectType") != "Group":
         fail(f"{path}.objectType", "must be 'Group'")
     if "name" in value:
@@ -282,8 +323,7 @@ def check_interaction_components(value, path):
 
 def check_activity_definition(value, path):
     expect_object(value, path)
-    allowed = {"name", "description", "type", "moreInfo", "interactionType", "correctResponsesPattern", "extensions"}
-    only_keys(value, allowed | set(COMPONENT_LISTS), path)
+    only_keys(value, DEFINITION_KEYS, path)
     for key in ("name", "description"):
         if key in value:
             check_language_map(value[key], f"{path}.{key}")
@@ -313,7 +353,7 @@ def check_activity_definition(value, path):
 
 def check_activity(value, path):
     expect_object(value, path)
-    only_keys(value, {"objectType", "id", "definition"}, path)
+    only_keys(value, ACTIVITY_KEYS, path)
     if "objectType" in value and value["objectType"] != "Activity":
         fail(f"{path}.objectType", "must be 'Activity'")
     require(value, "id", path)
@@ -385,18 +425,7 @@ def check_result(value, path):
 
 def check_context(value, path, object_is_activity):
     expect_object(value, path)
-    allowed = {
-        "registration",
-        "instructor",
-        "team",
-        "contextActivities",
-        "revision",
-        "platform",
-        "language",
-        "statement",
-        "extensions",
-    }
-    only_keys(value, allowed, path)
+    only_keys(value, CONTEXT_KEYS, path)
     if "registration" in value:
         check_uuid(value["registration"], f"{path}.registration")
     if "instructor" in value:
@@ -411,7 +440,7 @@ def check_context(value, path, object_is_activity):
         activities = value["contextActivities"]
         cpath = f"{path}.contextActivities"
         expect_object(activities, cpath)
-        only_keys(activities, set(CONTEXT_ACTIVITY_KEYS), cpath)
+        only_keys(activities, CONTEXT_ACTIVITY_KEY_SET, cpath)
         for key, items in activities.items():
             items = items if isinstance(items, list) else [items]
             for index, activity in enumerate(items):
@@ -422,7 +451,7 @@ def check_context(value, path, object_is_activity):
             if not object_is_activity:
                 fail(f"{path}.{key}", "is only allowed when the object is an Activity")
     if "language" in value:
-        if not isinstance(value["language"], str) or not LANGUAGE_TAG_RE.match(value["language"]):
+        if not isinstance(value["language"], str) or not matches(LANGUAGE_TAG_RE, value["language"]):
             fail(f"{path}.language", "must be an RFC 5646 language tag")
     if "statement" in value:
         check_statement_ref(value["statement"], f"{path}.statement")
@@ -436,9 +465,7 @@ def check_attachments(value, path="attachments"):
     for index, attachment in enumerate(value):
         apath = f"{path}[{index}]"
         expect_object(attachment, apath)
-        only_keys(
-            attachment, {"usageType", "display", "description", "contentType", "length", "sha2", "fileUrl"}, apath
-        )
+        only_keys(attachment, ATTACHMENT_KEYS, apath)
         for key in ("usageType", "display", "contentType", "length", "sha2"):
             require(attachment, key, apath)
         check_iri(attachment["usageType"], f"{apath}.usageType")
@@ -481,7 +508,7 @@ def check_core(value, path, in_substatement):
 
 
 def check_substatement(value, path):
-    only_keys(value, {"objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments"}, path)
+    only_keys(value, SUBSTATEMENT_KEYS, path)
     check_core(value, path, in_substatement=True)
 
 
@@ -499,9 +526,11 @@ def check_json_values(value):
         if children and depth >= MAX_DEPTH:
             fail("", f"the statement is nested more than {MAX_DEPTH} levels deep")
         for child in children:
+            if type(child) is str:  # most values: nothing to check (the same test as below, only faster)
+                continue
             if isinstance(child, (dict, list)):
                 walk(child, depth + 1)
-            elif isinstance(child, float) and not math.isfinite(child):
+            elif isinstance(child, float) and not isfinite(child):
                 fail("", "numbers must be finite")
 
     if isinstance(value, (dict, list)):
@@ -515,20 +544,7 @@ def validate_statement(value):
     if not isinstance(value, dict):
         fail("", "a statement must be a JSON object")
     check_json_values(value)
-    allowed = {
-        "id",
-        "actor",
-        "verb",
-        "object",
-        "result",
-        "context",
-        "timestamp",
-        "stored",
-        "authority",
-        "version",
-        "attachments",
-    }
-    only_keys(value, allowed, "statement")
+    only_keys(value, STATEMENT_KEYS, "statement")
     if "id" in value:
         check_uuid(value["id"], "id")
     check_core(value, "", in_substatement=False)

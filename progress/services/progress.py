@@ -79,8 +79,9 @@ def _facilitator_role(data):
     return extensions.get(key)
 
 
-def statement_effect(statement):
-    """The effect of a statement on progress, or None (untrusted, not ours, not a progress verb…)."""
+def statement_effect(statement, uuids=None):
+    """The effect of a statement on progress, or None (untrusted, not ours, not a progress verb…). `uuids`: a
+    dict remembering uuid_from_iri's answers, for a batch that names the same activities many times."""
     if not statement.trusted or getattr(statement, "is_voiding", False):
         return None
     if statement.verb_id not in VERBS or not statement.actor_account_name:
@@ -94,14 +95,23 @@ def statement_effect(statement):
         if role == CO_FACILITATOR:
             return Effect(account, "co_facilitated")
         return None
+    if uuids is None:
+        uuids = {}
+
+    def activity_uuid(iri, kind):
+        key = (iri, kind)
+        if key not in uuids:
+            uuids[key] = uuid_from_iri(iri, kind)
+        return uuids[key]
+
     if statement.verb_id == COMPLETED:
-        module_uuid = uuid_from_iri(statement.object_activity_id, "module")
+        module_uuid = activity_uuid(statement.object_activity_id, "module")
         return Effect(account, "completed", module_uuid=module_uuid) if module_uuid else None
     # Session statements: the module is the statement's parent (fallback: the session's module).
-    session_uuid = uuid_from_iri(statement.object_activity_id, "session")
+    session_uuid = activity_uuid(statement.object_activity_id, "session")
     if session_uuid is None:
         return None
-    module_uuid = next((u for u in (uuid_from_iri(i, "module") for i in _parents(data)) if u), None)
+    module_uuid = next((u for u in (activity_uuid(i, "module") for i in _parents(data)) if u), None)
     if statement.verb_id == ATTENDED:
         field = "attended"
     elif statement.verb_id == REGISTERED:
@@ -128,13 +138,13 @@ def batch_effects(statements, voided=()):
 
     Pure: no query. Statements that cannot change progress (another verb, untrusted, not about one of our
     activities) have no effect and are dropped here."""
-    effects = []
+    effects, uuids = [], {}
     for statement in statements:
-        effect = statement_effect(statement)
+        effect = statement_effect(statement, uuids)
         if effect is not None:
             effects.append((effect, 1))
     for target, _voiding in voided:
-        effect = statement_effect(target)
+        effect = statement_effect(target, uuids)
         if effect is not None:
             effects.append((effect, -1))
     return effects
