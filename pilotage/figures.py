@@ -13,8 +13,9 @@ until the next start, `fragments.Expiring`), and the forecast reads the quarters
 current quarter is in the key, as are the dates of the default period). The key holds only validated values:
 the scope, the facilitator whose own figures these are, the period, module and site, the language.
 
-What is personal or depends on the request stays out: the facilitator's link to their trainer record, the
-filter form as typed, the export links.
+The filters' fields showing valid filters are cached too (`filter_fields`: the modules and sites offered are
+pages' data). What is personal or depends on the request stays out: the facilitator's link to their trainer
+record, a filter form with errors (shown as typed), the export links.
 """
 
 from django.template.loader import render_to_string
@@ -24,6 +25,7 @@ from django.utils.translation import get_language
 from core import fragments
 from pilotage import charts
 from pilotage.access import ALL
+from pilotage.forms import FilterForm
 from pilotage.practice_stats import PracticeFigures
 from pilotage.stats import RATINGS, Dashboard, current_quarter
 
@@ -60,6 +62,23 @@ def rendered(request, scope, filters):
         return fragments.Expiring(html, context["overview"]["next_start"])
 
     return fragments.cached("pilotage-dashboard", KINDS, vary, build, request)
+
+
+def filter_fields(request, filters):
+    """The HTML of the filters' fields showing valid `filters` (a form with errors is rendered as typed)."""
+    values = {
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+        "module": filters.module_id,
+        "site": filters.site_id,
+    }
+    vary = [get_language(), filters.date_from.isoformat(), filters.date_to.isoformat()]
+    vary += [filters.module_id or "", filters.site_id or ""]
+
+    def build():
+        return render_to_string("pilotage/includes/filter_fields.html", {"form": FilterForm(initial=values)})
+
+    return fragments.cached("pilotage-filter-fields", (fragments.PAGES,), vary, build, request)
 
 
 def context_of(board, scope, today):

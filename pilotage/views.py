@@ -32,6 +32,7 @@ def dashboard(request):
     context = {
         "title": _("Training dashboard"),
         "form": form,
+        "filter_fields": None if form.errors else figures.filter_fields(request, filters),
         "filters": filters,
         "scope": scope,
         "figures": figures.rendered(request, scope, filters),

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import fragments
-from core.models import Directorate
+from core.models import Directorate, Location
 from fiches.models import FichePage
 from pilotage.models import TrainerProfile
 from practices import services as practices
@@ -284,6 +284,20 @@ def test_each_facilitator_sees_their_own_figures_never_anothers(client, staff, d
     TrainerProfile.objects.create(user=data.users["int2"], status="lead")  # the link to their record is live
     profile = TrainerProfile.objects.get(user=data.users["int2"])
     assert reverse("pilotage:trainer", args=[profile.pk]) in page(client)
+
+
+def test_the_filters_offer_a_new_site_and_a_renamed_module_at_once(staff, data):
+    html = page(staff, QUERY | {"module": data.modules[1].pk})
+    assert f'<option value="{data.modules[1].pk}" selected>{data.modules[1].title}</option>' in html
+    Location.objects.create(name="Site tout neuf", city="Brest")
+    module = data.modules[1]
+    module.title = "Module au titre tout neuf"
+    module.save_revision().publish()
+    html = page(staff, QUERY | {"module": module.pk})
+    assert ">Site tout neuf</option>" in html
+    assert f'<option value="{module.pk}" selected>Module au titre tout neuf</option>' in html
+    figures = html.split('id="activite"')[1]
+    assert '<th scope="row">Module au titre tout neuf</th>' in figures  # satisfaction by module
 
 
 def test_bad_or_unknown_filters_add_nothing_to_the_cache(staff, data):
