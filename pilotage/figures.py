@@ -15,7 +15,7 @@ the scope, the facilitator whose own figures these are, the period, module and s
 
 The filters' fields showing valid filters are cached too (`filter_fields`: the modules and sites offered are
 pages' data). What is personal or depends on the request stays out: the facilitator's link to their trainer
-record, a filter form with errors (shown as typed), the export links.
+record, a filter form with errors (shown as typed).
 """
 
 from django.template.loader import render_to_string
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from core import fragments
-from pilotage import charts
+from pilotage import charts, exports
 from pilotage.access import ALL
 from pilotage.forms import FilterForm
 from pilotage.practice_stats import PracticeFigures
@@ -40,7 +40,8 @@ KINDS = (
 
 
 def rendered(request, scope, filters):
-    """The HTML of the dashboard's figures (activity to « Diffusion des pratiques ») for `scope` and `filters`."""
+    """The HTML of the dashboard's figures (activity to « Diffusion des pratiques ») and export links for `scope`
+    and `filters`."""
     quarter = current_quarter()
     facilitator = filters.facilitator.pk if filters.facilitator is not None else ""
     vary = [
@@ -104,6 +105,10 @@ def context_of(board, scope, today):
         "pipeline": board.trainer_pipeline() if scope == ALL else None,
         "forecast": board.internal_forecast(mix, today) if scope == ALL else None,
         "ratings": RATINGS,
+        "export_kinds": {
+            kind: label for kind, label in exports.KINDS.items() if scope == ALL or kind not in exports.PROGRAMME_KINDS
+        },
+        "query_string": board.filters.query_string(),
     }
     if scope == ALL:  # practices are not tied to sessions: no facilitator's "own" figures
         context["practices"] = practices_context(PracticeFigures(board.filters))

@@ -37,10 +37,6 @@ def dashboard(request):
         "scope": scope,
         "figures": figures.rendered(request, scope, filters),
         "own_profile": TrainerProfile.objects.filter(user=request.user).first() if scope != ALL else None,
-        "export_kinds": {
-            kind: label for kind, label in exports.KINDS.items() if scope == ALL or kind not in exports.PROGRAMME_KINDS
-        },
-        "query_string": filters.query_string(),
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "pilotage/dashboard.html", context, status=status)

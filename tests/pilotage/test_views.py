@@ -51,6 +51,7 @@ def test_training_department_reads_the_dashboard(client_for, data, username):
     assert html.count('aria-hidden="true" focusable="false"') >= 3  # charts, each beside its table
     assert 'data-rating="5">2<' in html
     assert 'data-pipeline="lead"' in html
+    assert "wagtail-userbar" not in html  # nothing edited in Wagtail here; the header links to the admin
     assert "http://" not in html.split("<svg", 1)[1].split("</svg>", 1)[0].replace("http://www.w3.org", "")
 
 
