@@ -95,15 +95,17 @@ def index_rows(rows, referrers):
             pairs.add((pair[0], key))
         entries[row.pk] = pairs
     # A new statement that targets a stored statement matches what its target matches (recursively: the
-    # target's entries already include what it inherited).
+    # target's entries already include what it inherited). A target in this batch needs no query.
+    new_by_id = {row.statement_id: row for row in rows}
     targets = {row.object_statement_id for row in rows if row.object_statement_id}
     if targets:
         by_target = {}
-        for entry in StatementIndexEntry.objects.filter(statement__statement_id__in=targets).values(
-            "statement__statement_id", "kind", "key"
-        ):
-            by_target.setdefault(entry["statement__statement_id"], set()).add((entry["kind"], entry["key"]))
-        new_by_id = {row.statement_id: row for row in rows}
+        stored_targets = targets - set(new_by_id)
+        if stored_targets:
+            for entry in StatementIndexEntry.objects.filter(statement__statement_id__in=stored_targets).values(
+                "statement__statement_id", "kind", "key"
+            ):
+                by_target.setdefault(entry["statement__statement_id"], set()).add((entry["kind"], entry["key"]))
         for row in rows:  # in stored order, so a target earlier in the same batch is already complete
             target = row.object_statement_id
             if target in new_by_id:

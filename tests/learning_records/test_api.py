@@ -411,6 +411,16 @@ def test_reference_stored_before_its_target_matches_once_the_target_arrives(xapi
     assert set(ids_of(xapi.get(params={"verb": verb}))) == {ref, target_id}
 
 
+def test_a_chain_of_references_stored_before_its_target_matches_once_the_target_arrives(xapi):
+    verb = "http://example.org/verbs/chain"
+    target_id, ref_id = str(uuid.uuid4()), str(uuid.uuid4())
+    ref_of_ref = xapi.post(make_statement(object={"objectType": "StatementRef", "id": ref_id})).json()[0]
+    xapi.put(make_statement(object={"objectType": "StatementRef", "id": target_id}), ref_id)
+    assert ids_of(xapi.get(params={"verb": verb})) == []
+    xapi.put(make_statement(verb={"id": verb}), target_id)
+    assert set(ids_of(xapi.get(params={"verb": verb}))) == {ref_of_ref, ref_id, target_id}
+
+
 def test_since_until_ascending_and_limit(xapi):
     ids = [xapi.post(make_statement()).json()[0] for _ in range(4)]
     rows = {str(row.statement_id): row for row in Statement.objects.all()}

@@ -1,7 +1,8 @@
 import json
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from learning_records.models import Statement
 from learning_records.signals import statements_stored
@@ -150,3 +151,23 @@ def test_single_statement_and_tincan_objects_are_accepted():
     row = save_statements(built)
     assert isinstance(row, Statement)
     assert row.data["actor"]["mbox"] == "mailto:tc@example.org"
+
+
+def statement_table_queries(batch):
+    with CaptureQueriesContext(connection) as queries:
+        save_statements(batch)
+    return [q["sql"] for q in queries.captured_queries if Statement._meta.db_table in q["sql"]]
+
+
+def test_a_batch_reads_the_store_once_and_writes_each_table_once_whatever_its_size():
+    """Under the lock, one read (greatest `stored`, ids already stored, statements that target the batch),
+    then one INSERT of the statements and one of their index rows: 1 statement or 60, with or without a
+    StatementRef to a statement of the same batch."""
+    assert len(statement_table_queries([make_statement()])) == 3
+    assert len(statement_table_queries([make_statement() for _ in range(60)])) == 3
+    target = with_id()
+    ref = make_statement(object={"objectType": "StatementRef", "id": target["id"]})
+    sql = statement_table_queries([target, ref])
+    assert len(sql) == 3
+    assert sql[0].lstrip().upper().startswith("SELECT")
+    assert all(q.lstrip().upper().startswith("INSERT") for q in sql[1:])
