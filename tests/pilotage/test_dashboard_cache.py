@@ -13,7 +13,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.db import connection
+from django.db.models.signals import post_migrate
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -241,7 +243,7 @@ def test_a_follow_up_answer_shows_at_once(staff, data):
 # --- Trainers and agents ---------------------------------------------------------------------------------
 
 
-def test_a_nomination_and_a_promotion_show_at_once(staff, data):
+def test_a_nomination_a_status_change_and_a_promotion_show_at_once(staff, demo_user, data):
     html = page(staff)
     in_training, lead = int(marked(html, "data-pipeline", "in_training")), int(marked(html, "data-pipeline", "lead"))
     staff.post(reverse("pilotage:trainers"), {"agent": "t-int1", "status": "in_training"})
@@ -253,6 +255,17 @@ def test_a_nomination_and_a_promotion_show_at_once(staff, data):
     html = page(staff)
     assert int(marked(html, "data-pipeline", "in_training")) == in_training
     assert int(marked(html, "data-pipeline", "lead")) == lead + 1
+
+    # A step confirmed in the trainers' queue: the demo's co-facilitator has met the rule of her step.
+    co, supervised = (
+        int(marked(html, "data-pipeline", "co_facilitator")),
+        int(marked(html, "data-pipeline", "supervised_lead")),
+    )
+    julie = demo_user("mi.julie").trainer_profile
+    assert staff.post(f"/devenir-formateur/formateurs/{julie.pk}/etape-suivante/").status_code == 302
+    html = page(staff)
+    assert int(marked(html, "data-pipeline", "co_facilitator")) == co - 1
+    assert int(marked(html, "data-pipeline", "supervised_lead")) == supervised + 1
 
 
 def test_an_agent_changing_directorate_and_a_renamed_directorate_show_at_once(staff, data):
@@ -298,6 +311,14 @@ def test_the_filters_offer_a_new_site_and_a_renamed_module_at_once(staff, data):
     assert f'<option value="{module.pk}" selected>Module au titre tout neuf</option>' in html
     figures = html.split('id="activite"')[1]
     assert '<th scope="row">Module au titre tout neuf</th>' in figures  # satisfaction by module
+
+
+def test_a_migration_renews_every_generation(data):
+    """A data migration writes without signals: after `migrate`, no fragment built before it is served."""
+    before = fragments.generations()
+    post_migrate.send(sender=apps.get_app_config("pilotage"), app_config=apps.get_app_config("pilotage"))
+    after = fragments.generations()
+    assert all(after[kind] != before[kind] for kind in fragments.KINDS)
 
 
 def test_bad_or_unknown_filters_add_nothing_to_the_cache(staff, data):
