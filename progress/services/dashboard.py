@@ -113,6 +113,18 @@ class Dashboard:
         return [s for s in self.steps if s.status != Progress.Status.COMPLETED]
 
     @property
+    def steps_key(self):
+        """Everything « Where I stand » shows besides the pages and the language: each step's module and state,
+        in order, and whether the agent chose modules. Its HTML is cached under this key (a small set of
+        combinations, shared by every agent at the same point)."""
+        return ",".join(f"{s.module.pk}:{s.status}" for s in self.steps) + ("|chosen" if self.chosen_ids else "")
+
+    @property
+    def completed_key(self):
+        """What « My attestations » shows besides the pages and the language: the completed modules."""
+        return ",".join(str(m.pk) for m in self.completed_modules)
+
+    @property
     def optional_modules(self):
         return [m for m in self.modules if not m.is_entry_module]
 

@@ -121,3 +121,24 @@ def test_a_renamed_module_shows_at_once_in_the_path_form_and_the_steps(newcomer,
     assert "Un module renommé" in form[: form.index("</form>")]
     steps = html[html.index('id="steps"') :]
     assert "Un module renommé" in steps[: steps.index("</ol>")]
+
+
+def test_steps_and_attestations_are_each_agents_own(newcomer, client):
+    """« Where I stand » and « My attestations » are cached by the steps' states and the completed modules:
+    two agents at different points each see their own, and an agent sees a new state at once."""
+    entry = entry_module()
+    attend(newcomer, make_session(entry, days=-5))
+    html = page(client)
+    assert f"/mon-parcours/attestations/modules/{entry.pk}.pdf" in html
+    assert 'data-status="completed"' in html[html.index('id="steps"') :]
+
+    other = make_user("autre")
+    client.force_login(other)
+    html = page(client)
+    assert f"/mon-parcours/attestations/modules/{entry.pk}.pdf" not in html
+    assert 'data-status="completed"' not in html[html.index('id="steps"') :]
+
+    attend(other, make_session(entry, days=-4))
+    html = page(client)
+    assert f"/mon-parcours/attestations/modules/{entry.pk}.pdf" in html
+    assert 'data-status="completed"' in html[html.index('id="steps"') :]
