@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from home.sites import cached_site
 from learning_records.auth import REALM, ApiError, authenticate_basic
 from parcours.models import ModulePage
 from progress.forms import ErasureForm, PathForm, VerificationForm
@@ -31,6 +32,10 @@ JSON_LD = "application/ld+json"
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def index(request):
+    if not hasattr(request, "_wagtail_site"):  # the header's Site, cached as for Wagtail's pages (no query)
+        site = cached_site(request)
+        if site is not None:
+            request._wagtail_site = site
     data = dashboard.build(request.user)
     if request.method == "POST":
         form = PathForm(request.POST, modules=data.modules)

@@ -25,7 +25,7 @@ CEILINGS = {
     "fiche": (27, 4),
     "module": (29, 3),
     "fiches listing": (23, 2),
-    "mon parcours": (23, 9),
+    "mon parcours": (24, 7),
     "dashboard": (36, 28),
 }
 

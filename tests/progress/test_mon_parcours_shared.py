@@ -142,3 +142,16 @@ def test_steps_and_attestations_are_each_agents_own(newcomer, client):
     html = page(client)
     assert f"/mon-parcours/attestations/modules/{entry.pk}.pdf" in html
     assert 'data-status="completed"' in html[html.index('id="steps"') :]
+
+
+def test_a_nomination_and_its_withdrawal_show_at_once(newcomer, client, demo_user):
+    """Whether the agent is on the trainer path is cached per account (trainers.access.is_trainee): a
+    nomination, then its deletion, change the page at once."""
+    from pilotage import services as pilotage_services
+    from pilotage.models import TrainerProfile
+
+    assert "Mon parcours de formateur" not in page(client)
+    profile = pilotage_services.nominate(newcomer, TrainerProfile.Status.IN_TRAINING, by=demo_user("formation"))
+    assert "Mon parcours de formateur" in page(client)
+    profile.delete()
+    assert "Mon parcours de formateur" not in page(client)
