@@ -80,3 +80,14 @@ def test_a_restriction_on_the_home_page_and_a_new_site_root_apply_at_once(agent_
     site.save()
     html = agent_client.get("/").content.decode()
     assert f"<h1>{listing.title}</h1>" in html or f">{listing.title}</h1>" in html
+
+
+def test_the_home_page_published_anew_is_served_at_once(agent_client):
+    """The home page comes with the cached Site (home.sites.CachedSiteMiddleware): a publication renews it."""
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    assert agent_client.get("/").status_code == 200
+    home.title = "Bienvenue sur le nouvel accueil"
+    home.save_revision().publish()
+    assert "<h1>Bienvenue sur le nouvel accueil</h1>" in agent_client.get("/").content.decode()
+    home.unpublish()
+    assert agent_client.get("/").status_code == 404
