@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -152,12 +153,17 @@ class ModulePage(CachedViewRestrictionsMixin, XapiActivityMixin, Page):
         return self.summary
 
     def get_context(self, request, *args, **kwargs):
+        """What the page shows besides its own fields, built only when a fragment of the template that shows it
+        is rebuilt (parcours/module_page.html caches them until a page changes: core.fragments): even an
+        unevaluated queryset costs its construction on every request."""
         context = super().get_context(request, *args, **kwargs)
-        context["prerequisite_modules"] = self.prerequisites.live().only("id", "title", "url_path", "depth", "path")
-        context["module_documents"] = self.documents.select_related("document")
-        context["related_fiches"] = self.fiches.live().select_related("theme")[:12]
-        context["related_videos"] = self.videos.live()[:6]
-        context["related_testimonials"] = self.testimonials.live()[:6]
+        context["prerequisite_modules"] = SimpleLazyObject(
+            lambda: list(self.prerequisites.live().only("id", "title", "url_path", "depth", "path"))
+        )
+        context["module_documents"] = SimpleLazyObject(lambda: list(self.documents.select_related("document")))
+        context["related_fiches"] = SimpleLazyObject(lambda: list(self.fiches.live().select_related("theme")[:12]))
+        context["related_videos"] = SimpleLazyObject(lambda: list(self.videos.live()[:6]))
+        context["related_testimonials"] = SimpleLazyObject(lambda: list(self.testimonials.live()[:6]))
         return context
 
 

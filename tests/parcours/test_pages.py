@@ -155,3 +155,17 @@ def test_editors_preview_renders(model, rf):
     response = page.make_preview_request()
     assert response.status_code == 200
     assert "Aperçu avant publication" in response.content.decode()
+
+
+def test_a_module_page_builds_its_lists_only_when_its_fragment_is_rebuilt(agent_client):
+    """Prerequisites, documents, related fiches, videos and testimonials are shown by a cached fragment: while it
+    is cached, the page neither runs nor even builds their queries (SimpleLazyObject left unread)."""
+    from django.utils.functional import empty
+
+    module = ModulePage.objects.live().filter(fiches__isnull=False).distinct().first()
+    names = ["prerequisite_modules", "module_documents", "related_fiches", "related_videos", "related_testimonials"]
+    cold = agent_client.get(module.url)
+    assert all(cold.context[name]._wrapped is not empty for name in names)
+    assert any(fiche.title in cold.content.decode() for fiche in cold.context["related_fiches"])
+    warm = agent_client.get(module.url)
+    assert all(warm.context[name]._wrapped is empty for name in names)
