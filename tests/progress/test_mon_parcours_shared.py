@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 from django.utils.html import escape
 
 from progress.models import Badge
@@ -155,3 +156,32 @@ def test_a_nomination_and_its_withdrawal_show_at_once(newcomer, client, demo_use
     assert "Mon parcours de formateur" in page(client)
     profile.delete()
     assert "Mon parcours de formateur" not in page(client)
+
+
+def upcoming_item(html, session):
+    section = html[html.index('id="upcoming-title"') :]
+    item = section[section.index(f'href="/sessions/{session.pk}/"') :]
+    return item[: item.index("</li>")]
+
+
+def test_each_upcoming_session_shows_the_agents_own_place_and_the_sessions_changes_at_once(newcomer, client):
+    """A line of « My upcoming sessions » is cached per session and state of the place: a waiting agent and a
+    registered one see their own state, and a moved session shows its new date at once."""
+    from training_sessions.models import Registration
+
+    session = make_session(other_modules()[0], days=9, capacity=1)
+    Registration.objects.create(session=session, user=newcomer, status=Registration.Status.REGISTERED)
+    assert "liste d’attente" not in upcoming_item(page(client), session)
+
+    waiting = make_user("en-attente")
+    Registration.objects.create(session=session, user=waiting, status=Registration.Status.WAITING)
+    client.force_login(waiting)
+    assert "liste d’attente" in upcoming_item(page(client), session)
+
+    session.start += timedelta(days=1)
+    session.end += timedelta(days=1)
+    session.save()
+    assert timezone.localtime(session.start).date().isoformat() in upcoming_item(page(client), session)
+    client.force_login(newcomer)
+    item = upcoming_item(page(client), session)
+    assert "liste d’attente" not in item and timezone.localtime(session.start).date().isoformat() in item
