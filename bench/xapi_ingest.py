@@ -360,8 +360,13 @@ def main():
             "PassInnov": Client("PassInnov", url, "/xapi/statements", (credential.key, secret)),
             "Ralph": Client("Ralph", ralph.url, "/xAPI/statements", ("bench", ralph.password)),
         }
-        for client in clients.values():  # warm-up: imports, connections (a statement of its own, not counted)
-            client.get({"limit": 1})
+        # Warm-up, not counted: each server process's first request pays its lazy set-up (URL configuration,
+        # database connection; up to 1 s for a gunicorn worker). Ralph is one process; each new connection
+        # goes to whichever gunicorn sync worker accepts it, so 5 GETs per worker (with 3 workers, a worker
+        # is missed with a chance of (2/3)^15, about 0.2 %).
+        clients["Ralph"].get({"limit": 1})
+        for _ in range(5 * args.workers):
+            clients["PassInnov"].get({"limit": 1})
         durations = {name: [] for name in clients}
         print(f"\ningestion, alternating rounds of {args.round} (statements/s)")
         print(f"{'round':>5}  {'PassInnov':>10}  {'Ralph':>10}  {'ratio':>6}  load")
