@@ -1,10 +1,12 @@
 import pytest
+import time_machine
 from django.conf import settings
 
 from learning_records.models import Statement
 from learning_records.store import save_statements
 from pilotage.models import LrsEndpoint
 from progress.models import ErasureRequest
+from tests.pilotage.dataset import NOW, build
 
 
 def statement(index, name="agent"):
@@ -52,3 +54,10 @@ def endpoint(db, delivery_settings):
         batch_size=10,
         timeout=2,
     )
+
+
+@pytest.fixture
+def data():
+    """The dashboard's dataset, built at NOW with the clock running ("held" and "planned" are relative to now)."""
+    with time_machine.travel(NOW, tick=True):
+        yield build()

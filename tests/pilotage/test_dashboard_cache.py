@@ -25,7 +25,7 @@ from core.models import Directorate, Location
 from fiches.models import FichePage
 from pilotage.models import TrainerProfile
 from practices import services as practices
-from tests.pilotage.dataset import NOW, PARIS, PERIOD, build
+from tests.pilotage.dataset import PARIS, PERIOD, build
 from tests.pilotage.spreadsheets import read_csv
 from tests.training_sessions import helpers
 from training_sessions import services
@@ -35,12 +35,6 @@ pytestmark = pytest.mark.django_db
 
 DASHBOARD = "/pilotage/"
 QUERY = {"date_from": PERIOD[0].isoformat(), "date_to": PERIOD[1].isoformat()}
-
-
-@pytest.fixture
-def data():
-    with time_machine.travel(NOW, tick=True):  # "held" and "planned" are relative to now
-        yield build()
 
 
 @pytest.fixture

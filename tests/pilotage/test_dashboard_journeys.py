@@ -4,22 +4,15 @@ after their filters, and trainers designated by searching a name."""
 import re
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from pilotage.forms import FilterForm
 from pilotage.models import TrainerProfile
-from tests.pilotage.dataset import NOW, PERIOD, build
+from tests.pilotage.dataset import PERIOD
 
 pytestmark = pytest.mark.django_db
 
 DASHBOARD = "/pilotage/"
-
-
-@pytest.fixture
-def data():
-    with time_machine.travel(NOW, tick=True):
-        yield build()
 
 
 def test_the_dashboard_has_an_in_page_menu_to_each_section(client_for, data):

@@ -2,25 +2,18 @@ import csv
 import io
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pilotage.models import TrainerProfile
-from tests.pilotage.dataset import NOW, PERIOD, build
+from tests.pilotage.dataset import PERIOD, build
 from tests.pilotage.spreadsheets import read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
 
 DASHBOARD = "/pilotage/"
 QUERY = {"date_from": PERIOD[0].isoformat(), "date_to": PERIOD[1].isoformat()}
-
-
-@pytest.fixture
-def data():
-    with time_machine.travel(NOW, tick=True):  # "held" and "planned" are relative to now
-        yield build()
 
 
 @pytest.mark.parametrize("username", ["agent", "redacteur", "moderateur"])

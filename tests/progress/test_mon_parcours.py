@@ -13,13 +13,6 @@ from training_sessions.models import Registration
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def newcomer(client):
-    user = make_user("nouvelle", first_name="Nina", last_name="Nouvelle")
-    client.force_login(user)
-    return user
-
-
 def test_page_shows_stepper_from_the_entry_module_and_the_next_session(newcomer, client):
     response = client.get("/mon-parcours/")
     assert response.status_code == 200

@@ -18,13 +18,6 @@ from training_sessions import services as session_services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def newcomer(client):
-    user = make_user("nouvelle", first_name="Nina", last_name="Nouvelle")
-    client.force_login(user)
-    return user
-
-
 def page(client):
     response = client.get("/mon-parcours/")
     assert response.status_code == 200

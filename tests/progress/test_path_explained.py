@@ -10,16 +10,9 @@ from django.utils.html import escape
 from parcours.models import ModulePage
 from progress.models import Badge, Progress
 from progress.services import badges, dashboard, personal_data
-from tests.progress.helpers import attend, entry_module, make_session, make_user, other_modules
+from tests.progress.helpers import attend, entry_module, make_session, other_modules
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def newcomer(client):
-    user = make_user("nouvelle", first_name="Nina", last_name="Nouvelle")
-    client.force_login(user)
-    return user
 
 
 def test_without_a_choice_the_stepper_counts_every_module_and_names_what_is_left(newcomer, client):
