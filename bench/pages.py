@@ -63,10 +63,13 @@ def prepare(env):
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
         )
-    # the storage read its manifest before collectstatic wrote it: read it again
+    # the storage read its manifest before collectstatic wrote it: read it again (Django keeps the storage
+    # instance in `storages`, behind the lazy `staticfiles_storage`: both are renewed)
     from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.files.storage import storages
     from django.utils.functional import empty
 
+    storages._storages.pop("staticfiles", None)
     staticfiles_storage._wrapped = empty
     if not HomePage.objects.exists():
         print("loading the demo content…", flush=True)
