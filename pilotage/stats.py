@@ -275,8 +275,7 @@ class Dashboard:
             entry = quarters.setdefault(
                 quarter,
                 {
-                    "label": _("Q%(quarter)s %(year)s")
-                    % {"quarter": (quarter.month - 1) // 3 + 1, "year": quarter.year},
+                    "label": quarter_label(quarter),
                     "external": 0,
                     "mixed": 0,
                     "internal": 0,
